@@ -75,7 +75,7 @@ tests: all $(UNIT_BIN) $(TOOL_BIN)
 
 # The version string carries the git revision; the header is rewritten only when it changes,
 # so a commit does not force a full rebuild.
-$(B)/gen/version.h: FORCE
+$(B)/gen/version_gen.h: FORCE
 	@mkdir -p $(@D)
 	@rev=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown); \
 	 dirty=$$(git diff --quiet HEAD -- lib cgi-bin batch 2>/dev/null || echo -dirty); \
@@ -83,7 +83,7 @@ $(B)/gen/version.h: FORCE
 	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
-$(B)/obj/%.o: %.c | $(B)/gen/version.h
+$(B)/obj/%.o: %.c | $(B)/gen/version_gen.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -91,7 +91,7 @@ $(B)/obj/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(B)/obj/lib/version.o: $(B)/gen/version.h
+$(B)/obj/lib/version.o: $(B)/gen/version_gen.h
 
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(@D)

@@ -28,8 +28,13 @@ enum metrics_type { METRICS_COUNTER, METRICS_GAUGE, METRICS_HISTOGRAM };
 #define METRICS_MAX_LABELS 8
 #define METRICS_MAX_BUCKETS 32
 
-/* metrics_registry_new — empty registry; NULL when out of memory. Caller frees with _free. */
-struct metrics_registry *metrics_registry_new(void);
+/*
+ * metrics_registry_new — empty registry; NULL when out of memory or when source is not
+ * [a-z_]{1,32}. source labels the registry's own infrascope_metrics_dropped_total
+ * ({source="web"}, {source="poll"}), so textfiles of several jobs never repeat a series.
+ * Caller frees with metrics_registry_free.
+ */
+struct metrics_registry *metrics_registry_new(const char *source);
 void metrics_registry_free(struct metrics_registry *r);
 
 /*
@@ -50,7 +55,7 @@ struct metrics_family *metrics_register(struct metrics_registry *r, enum metrics
  * Updates. label_values has exactly the family's label count of strings (NULL when the family
  * has no labels); values are copied when a new child is created. A family accepts at most
  * 10,000 children: updates for further new label tuples are dropped and counted in the
- * registry's own `infrascope_metrics_dropped_total` (rendered last).
+ * registry's own `infrascope_metrics_dropped_total{source=...}` (rendered last).
  * Counters ignore negative increments. Calls on a family of the wrong type are ignored.
  */
 void metrics_counter_add(struct metrics_family *f, const char *const *label_values, double v);

@@ -1,0 +1,81 @@
+/*
+ * config — every setting InfraScope reads, from environment variables only.
+ *
+ * One table of descriptors (name, type, default, accepted range, help) drives start-up
+ * validation, `--help-config` and the README's configuration table (a test keeps the two in
+ * step). config_load() reads every variable; the first bad value stops with a message that
+ * names the variable, the value (unless secret) and the accepted range. Defaults that start
+ * with "$ORIGIN/" are resolved against the directory of the running executable, so a checkout
+ * and an installed tree (same layout) both work without settings.
+ */
+#ifndef INFRASCOPE_CONFIG_H
+#define INFRASCOPE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+
+struct config {
+	char *environment;          /* development | production | test */
+	char *database_url;         /* "" = build from postgres_* */
+	char *postgres_server;
+	int postgres_port;
+	char *postgres_user;
+	char *postgres_password;
+	char *postgres_db;
+	int db_connect_timeout;     /* seconds */
+	int db_statement_timeout_ms;
+	char *fcgi_socket;          /* absolute unix path, or IP:port */
+	int fcgi_socket_mode;       /* permission bits of a unix socket */
+	int fcgi_threads;
+	int fcgi_backlog;
+	int http_max_body_bytes;
+	char *template_dir;
+	char *sql_dir;
+	char *log_level;
+	char *default_language;     /* ru | en */
+};
+
+enum config_type { CONFIG_INT, CONFIG_STR, CONFIG_ENUM, CONFIG_OCTAL };
+
+#define CONFIG_SECRET 0x1u      /* never echo the value in messages */
+#define CONFIG_PATH 0x2u        /* a filesystem path ($ORIGIN/ allowed in the default) */
+#define CONFIG_LISTEN 0x4u      /* a unix socket path or IP:port (never all interfaces) */
+
+struct config_var {
+	const char *name;
+	enum config_type type;
+	const char *def;            /* default as text */
+	long min, max;              /* CONFIG_INT / CONFIG_OCTAL bounds; CONFIG_STR: max length */
+	const char *choices;        /* CONFIG_ENUM: "a|b|c" */
+	size_t offset;              /* field in struct config */
+	unsigned flags;
+	const char *help;           /* one line for --help-config and the README */
+};
+
+/* config_getenv_fn — where values come from (getenv in production, a table in tests). */
+typedef const char *(*config_getenv_fn)(const char *name);
+
+/*
+ * config_load — fill cfg from the environment through get (NULL = getenv). Empty values count
+ * as unset. On success returns 0 and cfg owns its strings (free with config_free). On a bad
+ * value returns ERR_INVALID, e->msg names the variable and the accepted range, and cfg holds
+ * nothing to free.
+ */
+int config_load(struct config *cfg, config_getenv_fn get, struct err *e);
+
+/* config_free — release the strings config_load allocated; cfg is zeroed. */
+void config_free(struct config *cfg);
+
+/* config_vars — the descriptor table (n set to its length). */
+const struct config_var *config_vars(size_t *n);
+
+/* config_print_help — the table as aligned text (for --help-config). */
+void config_print_help(FILE *out);
+
+/* config_is_production — ENVIRONMENT=production. */
+bool config_is_production(const struct config *cfg);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * db — one PostgreSQL connection and the only way lib/ runs SQL.
+ *
+ * A struct db is owned by one thread (the web app keeps one per request thread, a batch job
+ * one per process). It connects lazily and comes back by itself after the server restarts:
+ * db_connect() notices a connection the server has closed (the socket turns readable while
+ * idle) and reconnects, at most once per DB_RECONNECT_INTERVAL_MS, so while PostgreSQL is down
+ * every call fails fast with ERR_DB_DOWN instead of hanging. Statements run only through
+ * PQexecParams with text parameters; the one exception is db_exec_script for migration files.
+ * Statements are never retried automatically: a failed write is the caller's decision.
+ */
+#ifndef INFRASCOPE_DB_H
+#define INFRASCOPE_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "err.h"
+
+struct config;
+struct db;
+
+#define DB_RECONNECT_INTERVAL_MS 200
+
+/*
+ * db_new — a handle that will connect with the settings in cfg (DATABASE_URL, else
+ * POSTGRES_*), reporting application_name app_name to the server. Does not connect.
+ * Returns NULL when out of memory. The caller owns it and frees it with db_free.
+ */
+struct db *db_new(const struct config *cfg, const char *app_name);
+void db_free(struct db *db);
+
+/*
+ * db_connect — make sure the connection is live: connect or reconnect when needed.
+ * Returns 0, or ERR_DB_DOWN with e saying why (server unreachable, auth failed, ...).
+ */
+int db_connect(struct db *db, struct err *e);
+
+/* db_conn — the underlying PGconn (NULL when not connected), for libpq calls not wrapped here. */
+PGconn *db_conn(struct db *db);
+
+/*
+ * db_exec — run one statement with n text parameters (NULL entries are SQL NULL).
+ * On success returns 0 and, when res is not NULL, *res holds the result (caller PQclear()s it;
+ * when res is NULL the result is cleared here). On failure *res is NULL and the code is:
+ * ERR_DB_DOWN (connection lost or server shutting down), ERR_CONFLICT (unique or exclusion
+ * violation), ERR_INVALID (a constraint or data error: bad input reached the database), ERR_DB.
+ */
+int db_exec(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
+	    struct err *e);
+
+/* db_exec_script — run a multi-statement script with PQexec (migrations only). */
+int db_exec_script(struct db *db, const char *sql, struct err *e);
+
+/* Transactions. db_rollback is safe to call in any state, also after the connection died. */
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+bool db_in_transaction(struct db *db);
+
+/*
+ * db_try_advisory_lock — pg_try_advisory_lock(key) on this session: *acquired tells whether
+ * it was taken. Session locks die with the connection, so a killed job leaves none behind.
+ */
+int db_try_advisory_lock(struct db *db, int64_t key, bool *acquired, struct err *e);
+int db_advisory_unlock(struct db *db, int64_t key, struct err *e);
+
+/* db_sqlstate — the five-character SQLSTATE of the last failure ("" when none). */
+const char *db_sqlstate(const struct db *db);
+
+/* Result helpers: the text at (row, col), NULL for SQL NULL or out of range. */
+const char *db_get(const PGresult *res, int row, int col);
+/* db_get_int64 — the value at (row, col) as a number, dflt for NULL or non-numbers. */
+int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt);
+
+/* db_classify_sqlstate — the err_code a failure with this SQLSTATE maps to (pure; tested). */
+enum err_code db_classify_sqlstate(const char *sqlstate);
+
+#endif
