@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include "config.h"
+#include "log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -119,8 +120,19 @@ static void strip_newline(char *s)
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		s[--n] = '\0';
 	for (char *p = s; *p != '\0'; p++)
-		if (*p == '\n')
+		if (*p == '\n' || *p == '\t')
 			*p = ' ';
+}
+
+/* Server NOTICEs ("relation already exists, skipping") are expected chatter: debug log only. */
+static void quiet_notice(void *arg, const char *message)
+{
+	char msg[ERR_MSG_MAX];
+
+	(void)arg;
+	snprintf(msg, sizeof msg, "%s", message);
+	strip_newline(msg);
+	log_msg(LOG_LEVEL_DEBUG, "db_notice", NULL, "%s", msg);
 }
 
 int db_connect(struct db *db, struct err *e)
@@ -147,6 +159,7 @@ int db_connect(struct db *db, struct err *e)
 		drop(db);
 		return err_set(e, ERR_DB_DOWN, "database unavailable: %s", msg);
 	}
+	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
 	db->next_attempt_ms = 0;
 	return 0;
 }
