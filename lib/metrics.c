@@ -481,6 +481,20 @@ void metrics_counter_add(struct metrics_family *f, const char *const *label_valu
 	pthread_mutex_unlock(&f->lock);
 }
 
+void metrics_counter_set(struct metrics_family *f, const char *const *label_values, double v)
+{
+	struct child *c;
+
+	if (f == NULL || f->type != METRICS_COUNTER || !(v >= 0) || !values_ok(f, label_values))
+		return;
+	pthread_mutex_lock(&f->lock);
+	c = child_get(f, label_values);
+	/* A mirrored counter never goes back, even if the source is read out of order. */
+	if (c != NULL && v > c->value)
+		c->value = v;
+	pthread_mutex_unlock(&f->lock);
+}
+
 void metrics_gauge_set(struct metrics_family *f, const char *const *label_values, double v)
 {
 	struct child *c;

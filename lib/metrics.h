@@ -59,6 +59,11 @@ struct metrics_family *metrics_register(struct metrics_registry *r, enum metrics
  * Counters ignore negative increments. Calls on a family of the wrong type are ignored.
  */
 void metrics_counter_add(struct metrics_family *f, const char *const *label_values, double v);
+/*
+ * metrics_counter_set — raise a counter to v, for counters mirrored from elsewhere (process CPU
+ * seconds from the kernel). Lower values are ignored: a counter never goes back.
+ */
+void metrics_counter_set(struct metrics_family *f, const char *const *label_values, double v);
 void metrics_gauge_set(struct metrics_family *f, const char *const *label_values, double v);
 void metrics_gauge_add(struct metrics_family *f, const char *const *label_values, double v);
 void metrics_histogram_observe(struct metrics_family *f, const char *const *label_values, double v);
