@@ -65,7 +65,7 @@ TOOL_SRC   := $(wildcard tests/tools/*.c)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
 .PHONY: all build tests run test test-asan deps deps-build deps-run deps-test deps-list \
-        nginx-conf clean install db-stop db-start
+        nginx-conf clean install db-stop db-start FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
 

@@ -61,8 +61,10 @@ ENV
 
   Ctrl-C stops everything.
 BANNER
-	local pid; pid=$(cat "$STACK/run/app.pid")
+	local pid parent=$PPID; pid=$(cat "$STACK/run/app.pid")
+	# Also stop when whoever started us is gone (make killed without a signal to its group).
 	while kill -0 "$pid" 2>/dev/null; do
+		kill -0 "$parent" 2>/dev/null || exit 0
 		sleep 1
 	done
 	note "the app exited unexpectedly; last lines of $STACK/log/app.log:"
