@@ -129,7 +129,7 @@ int migrate_scan(const char *dir, struct migrate_file **files_out, size_t *n_out
 				     "(four digits from 0001, then [a-z0-9_])", dir, de->d_name);
 			goto out;
 		}
-		snprintf(f->file, sizeof f->file, "%s", de->d_name);
+		memcpy(f->file, de->d_name, strlen(de->d_name) + 1); /* length checked above */
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		n++;
 		rc = read_file(path, &f->sql, &len, e);

@@ -110,9 +110,10 @@ app_start() {
 	die "the FastCGI app did not start (log: $STACK/log/app.log)"
 }
 
-# app_stop: SIGTERM (the app exits within a second), SIGKILL after 5 s.
+# app_stop: SIGTERM (the app exits within a second), SIGKILL after 5 s. Returns the app's
+# exit status when it is our child (0 = clean stop), else 0.
 app_stop() {
-	local pid i
+	local pid i rc=0
 	[ -f "$STACK/run/app.pid" ] || return 0
 	pid=$(cat "$STACK/run/app.pid")
 	if kill -TERM "$pid" 2>/dev/null; then
@@ -122,8 +123,11 @@ app_stop() {
 		done
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
-	wait "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null
+	rc=$?
+	[ "$rc" = 127 ] && rc=0 # not our child: nothing to report
 	rm -f "$STACK/run/app.pid"
+	return "$rc"
 }
 
 # nginx_start LISTEN: render the loopback configuration from nginx.conf and start nginx.

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Helpers for integration tests: TAP output, HTTP requests through nginx, assertions.
+# A test script sources this file, makes its checks and ends with `done_testing`.
+# The runner provides: BASE_URL, STACK, PG_PORT, APP_BIN, MIGRATE_BIN, DATABASE_URL, REPO.
+
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../harness/lib.sh"
+REPO=$REPO_DIR
+T_NUM=0
+T_FAILED=0
+T_TMP=$(mktemp -d)
+trap 'rm -rf "$T_TMP"' EXIT
+
+ok() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $1"
+}
+
+not_ok() {
+	local name=$1
+	shift
+	T_NUM=$((T_NUM + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_NUM - $name"
+	local line
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+}
+
+# check NAME COMMAND...: passes when the command succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
+}
+
+# expect_match NAME TEXT REGEX (extended regex, grep -E)
+expect_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "no match for /$3/ in:" "$(printf '%s' "$2" | head -c 600)"; fi
+}
+
+expect_no_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then not_ok "$1" "unexpected match for /$3/ in:" "$(printf '%s' "$2" | head -c 600)"; else ok "$1"; fi
+}
+
+# http METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS (lower-cased names).
+http() {
+	local method=$1 path=$2
+	shift 2
+	STATUS=$(curl -s -o "$T_TMP/body" -D "$T_TMP/headers" -w '%{http_code}' --max-time 10 \
+		-X "$method" "$@" "$BASE_URL$path")
+	BODY=$(cat "$T_TMP/body")
+	HEADERS=$(tr -d '\r' <"$T_TMP/headers" | sed 's/^\([^:]*\):/\L\1:/')
+}
+
+# header NAME: the value of a response header of the last http call ("" when absent).
+header() {
+	printf '%s\n' "$HEADERS" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'
+}
+
+# json FILTER: jq over the last body.
+json() {
+	printf '%s' "$BODY" | jq -r "$1" 2>/dev/null
+}
+
+# psql_app SQL: run SQL as the application's role on the test database.
+psql_app() {
+	psql -X -q -At -h "$STACK/pg" -p "$PG_PORT" -U infrascope -d infrascope -v ON_ERROR_STOP=1 -c "$1"
+}
+
+done_testing() {
+	echo "1..$T_NUM"
+	[ "$T_FAILED" -eq 0 ]
+}
