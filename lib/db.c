@@ -149,11 +149,17 @@ int db_connect(struct db *db, struct err *e)
 	now = now_ms();
 	if (now < db->next_attempt_ms)
 		return err_set(e, ERR_DB_DOWN, "database unavailable (retrying shortly)");
-	db->next_attempt_ms = now + DB_RECONNECT_INTERVAL_MS;
 	db->conn = PQconnectdbParams((const char *const *)db->keys, (const char *const *)db->vals, 1);
 	if (db->conn == NULL)
 		return err_set(e, ERR_DB_DOWN, "database connection: out of memory");
 	if (PQstatus(db->conn) != CONNECTION_OK) {
+		/*
+		 * A refused connection costs microseconds: try again on the next call, so service
+		 * resumes the moment the server is back. One that timed out (an unreachable host)
+		 * would make every request wait: back off then.
+		 */
+		if (now_ms() - now > DB_SLOW_CONNECT_MS)
+			db->next_attempt_ms = now_ms() + DB_RECONNECT_BACKOFF_MS;
 		snprintf(msg, sizeof msg, "%s", PQerrorMessage(db->conn));
 		strip_newline(msg);
 		drop(db);

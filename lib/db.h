@@ -4,8 +4,10 @@
  * A struct db is owned by one thread (the web app keeps one per request thread, a batch job
  * one per process). It connects lazily and comes back by itself after the server restarts:
  * db_connect() notices a connection the server has closed (the socket turns readable while
- * idle) and reconnects, at most once per DB_RECONNECT_INTERVAL_MS, so while PostgreSQL is down
- * every call fails fast with ERR_DB_DOWN instead of hanging. Statements run only through
+ * idle) and reconnects. While PostgreSQL is down every call fails fast with ERR_DB_DOWN:
+ * a refused connection is retried on the next call, one that took longer than
+ * DB_SLOW_CONNECT_MS (an unreachable host) is not retried for DB_RECONNECT_BACKOFF_MS, so
+ * requests never queue behind connect timeouts. Statements run only through
  * PQexecParams with text parameters; the one exception is db_exec_script for migration files.
  * Statements are never retried automatically: a failed write is the caller's decision.
  */
@@ -22,7 +24,8 @@
 struct config;
 struct db;
 
-#define DB_RECONNECT_INTERVAL_MS 200
+#define DB_SLOW_CONNECT_MS 250
+#define DB_RECONNECT_BACKOFF_MS 1000
 
 /*
  * db_new — a handle that will connect with the settings in cfg (DATABASE_URL, else
