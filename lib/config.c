@@ -166,6 +166,9 @@ static int describe_range(const struct config_var *v, char *buf, size_t len)
 		if (v->flags & CONFIG_LISTEN)
 			return snprintf(buf, len, "an absolute unix socket path shorter than 108 "
 					"bytes, or IPv4:port on a specific address (default %s)", v->def);
+		if (v->def[0] != '\0' && !(v->flags & CONFIG_SECRET))
+			return snprintf(buf, len, "text of %ld to %ld bytes (default %s)", v->min, v->max,
+					v->def);
 		return snprintf(buf, len, "text of %ld to %ld bytes", v->min, v->max);
 	}
 	return snprintf(buf, len, "?");
