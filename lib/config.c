@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -60,9 +61,23 @@ const struct config_var *config_vars(size_t *n)
 	return vars;
 }
 
-static const char *shown(const struct config_var *v, const char *value)
+#define SHOWN_MAX 64
+
+/*
+ * The value as a message shows it: "(hidden)" for secrets; otherwise at most SHOWN_MAX bytes
+ * (then "...") with control characters as '?', so the message stays one line and the accepted
+ * range still fits. buf holds SHOWN_MAX + 4 bytes.
+ */
+static const char *shown(const struct config_var *v, const char *value, char buf[SHOWN_MAX + 4])
 {
-	return (v->flags & CONFIG_SECRET) ? "(hidden)" : value;
+	size_t i;
+
+	if (v->flags & CONFIG_SECRET)
+		return "(hidden)";
+	for (i = 0; value[i] != '\0' && i < SHOWN_MAX; i++)
+		buf[i] = ((unsigned char)value[i] < ' ' || value[i] == 0x7f) ? '?' : value[i];
+	memcpy(buf + i, value[i] != '\0' ? "..." : "", value[i] != '\0' ? 4 : 1);
+	return buf;
 }
 
 static bool enum_has(const char *choices, const char *value)
@@ -87,7 +102,8 @@ static int parse_long(const char *s, int base, long *out)
 
 	errno = 0;
 	v = strtol(s, &end, base);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == ' ' || s[0] == '+')
+	/* strtol would skip any leading white space (tab, newline...) and a '+'. */
+	if (errno != 0 || end == s || *end != '\0' || isspace((unsigned char)s[0]) || s[0] == '+')
 		return -1;
 	*out = v;
 	return 0;
@@ -176,11 +192,11 @@ static int describe_range(const struct config_var *v, char *buf, size_t len)
 
 static int bad_value(const struct config_var *v, const char *value, const char *why, struct err *e)
 {
-	char range[256];
+	char range[256], value_buf[SHOWN_MAX + 4];
 
 	describe_range(v, range, sizeof range);
-	return err_set(e, ERR_INVALID, "%s=\"%s\": %s; accepted: %s", v->name, shown(v, value),
-		       why, range);
+	return err_set(e, ERR_INVALID, "%s=\"%s\": %s; accepted: %s", v->name,
+		       shown(v, value, value_buf), why, range);
 }
 
 static int load_one(const struct config_var *v, const char *value, struct config *cfg, struct err *e)

@@ -194,6 +194,8 @@ int http_parse_cookies(struct arena *a, const char *header, struct http_params *
 		val_end = semi;
 		while (name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'))
 			name_end--;
+		while (val < val_end && (*val == ' ' || *val == '\t'))
+			val++;
 		while (val_end > val && (val_end[-1] == ' ' || val_end[-1] == '\t'))
 			val_end--;
 		if (val_end - val >= 2 && val[0] == '"' && val_end[-1] == '"') {
@@ -376,8 +378,10 @@ void http_methods_format(unsigned set, char *buf, size_t len)
 		if (!(set & methods[i].m))
 			continue;
 		int w = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", methods[i].name);
-		if (w < 0 || (size_t)w >= len - off)
+		if (w < 0 || (size_t)w >= len - off) {
+			buf[off] = '\0'; /* whole names only, never "GET, HE" */
 			break;
+		}
 		off += (size_t)w;
 	}
 }

@@ -180,13 +180,13 @@ void i18n_unload(void)
 int i18n_load(const char *dir, struct err *e)
 {
 	struct err inner;
+	int rc;
 
 	i18n_unload();
 	for (size_t i = 0; i < NLANG; i++) {
 		char path[4096];
 		char *buf = NULL;
 		size_t len = 0;
-		int rc;
 
 		snprintf(path, sizeof path, "%s/%s.tsv", dir, languages[i]);
 		rc = read_all(path, &buf, &len, e);
@@ -195,7 +195,7 @@ int i18n_load(const char *dir, struct err *e)
 		rc = i18n_parse(buf, len, &tables[i].keys, &tables[i].texts, &tables[i].n, &inner);
 		free(buf);
 		if (rc != 0) {
-			err_set(e, rc, "%s: %s", path, inner.msg);
+			rc = err_set(e, rc, "%s: %s", path, inner.msg);
 			goto fail;
 		}
 	}
@@ -208,13 +208,13 @@ int i18n_load(const char *dir, struct err *e)
 				: b >= tables[l].n ? -1
 				: strcmp(tables[0].keys[a], tables[l].keys[b]);
 			if (c < 0) {
-				err_set(e, ERR_INVALID, "key \"%s\" is in %s.tsv but not in %s.tsv",
-					tables[0].keys[a], languages[0], languages[l]);
+				rc = err_set(e, ERR_INVALID, "key \"%s\" is in %s.tsv but not in %s.tsv",
+					     tables[0].keys[a], languages[0], languages[l]);
 				goto fail;
 			}
 			if (c > 0) {
-				err_set(e, ERR_INVALID, "key \"%s\" is in %s.tsv but not in %s.tsv",
-					tables[l].keys[b], languages[l], languages[0]);
+				rc = err_set(e, ERR_INVALID, "key \"%s\" is in %s.tsv but not in %s.tsv",
+					     tables[l].keys[b], languages[l], languages[0]);
 				goto fail;
 			}
 			a++;
@@ -224,7 +224,7 @@ int i18n_load(const char *dir, struct err *e)
 	return 0;
 fail:
 	i18n_unload();
-	return e != NULL && e->code != ERR_OK ? e->code : ERR_INVALID;
+	return rc;
 }
 
 size_t i18n_count(void)

@@ -16,11 +16,41 @@ static bool only_space(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * What json-c's strict mode still lets through in a parsed value: single-quoted keys
+ * ({'a':1}), NaN, Infinity and raw control characters inside strings. RFC 8259 allows none
+ * of them; outside strings valid JSON has no quote, 'N' or 'I'.
+ */
+static int strict_check(const char *buf, size_t len, struct err *e)
+{
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			else if (c < 0x20)
+				return err_set(e, ERR_INVALID,
+					       "invalid JSON: control character in a string at offset %zu", i);
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '\'' || c == 'N' || c == 'I') {
+			return err_set(e, ERR_INVALID, "invalid JSON: unexpected character at offset %zu", i);
+		}
+	}
+	return 0;
+}
+
 int json_parse(const char *buf, size_t len, json_object **out, struct err *e)
 {
 	json_tokener *tok;
 	json_object *obj;
 	enum json_tokener_error jerr;
+	const char *nul;
 	size_t end;
 	int rc = 0;
 
@@ -29,15 +59,26 @@ int json_parse(const char *buf, size_t len, json_object **out, struct err *e)
 		return err_set(e, ERR_INVALID, "request body is empty; a JSON value was expected");
 	if (len > (size_t)INT32_MAX)
 		return err_set(e, ERR_LIMIT, "JSON document too large");
+	nul = memchr(buf, '\0', len);
+	if (nul != NULL)
+		return err_set(e, ERR_INVALID, "invalid JSON: NUL byte at offset %zu", (size_t)(nul - buf));
 	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
 	if (tok == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/* Trailing data is reported below, with a clearer message than json-c's. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+				    JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
-	/* All bytes consumed but the value is open: the document stopped too early. */
+	/* A number or literal at the very end ("42", "true") stays open until a terminator. */
 	if (jerr == json_tokener_continue) {
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	}
+	/* All bytes consumed but the value is open: the document stopped too early. */
+	if (jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof) {
 		rc = err_set(e, ERR_INVALID, "invalid JSON: unexpected end of data at offset %zu", len);
 		goto out;
 	}
@@ -46,6 +87,9 @@ int json_parse(const char *buf, size_t len, json_object **out, struct err *e)
 			     json_tokener_error_desc(jerr), end);
 		goto out;
 	}
+	rc = strict_check(buf, end, e);
+	if (rc != 0)
+		goto out;
 	if (end < len && !only_space(buf + end, len - end)) {
 		rc = err_set(e, ERR_INVALID, "invalid JSON: unexpected data after the value at offset %zu",
 			     end);

@@ -94,12 +94,12 @@ size_t log_format_value(const char *value, char *out, size_t outlen)
 	return n;
 }
 
+/* Room kept at the end of every line for " truncated=1\n". */
+#define LOG_RESERVE 14
+
 static void append_raw(struct log_line *l, const char *s, size_t n)
 {
-	/* Keep room for " truncated=1\n". */
-	const size_t reserve = 14;
-
-	if (l->len + n + reserve > sizeof l->buf) {
+	if (l->len + n + LOG_RESERVE > sizeof l->buf) {
 		l->truncated = true;
 		return;
 	}
@@ -111,6 +111,11 @@ static void append_field(struct log_line *l, const char *key, const char *format
 {
 	if (!l->active || l->truncated)
 		return;
+	/* All or nothing: a field that does not fit must not leave a dangling "key=". */
+	if (l->len + 1 + strlen(key) + 1 + n + LOG_RESERVE > sizeof l->buf) {
+		l->truncated = true;
+		return;
+	}
 	append_raw(l, " ", 1);
 	append_raw(l, key, strlen(key));
 	append_raw(l, "=", 1);
@@ -144,11 +149,19 @@ void log_begin(struct log_line *l, enum log_level level, const char *event, cons
 void log_str(struct log_line *l, const char *key, const char *value)
 {
 	char tmp[LOG_LINE_MAX];
-	size_t n;
+	size_t n, used;
 
-	if (!l->active)
+	if (!l->active || l->truncated)
 		return;
 	n = log_format_value(value, tmp, sizeof tmp);
+	used = l->len + 1 + strlen(key) + 1 + LOG_RESERVE;
+	if (used + n > sizeof l->buf && used + 8 < sizeof l->buf) {
+		/* Too long for the rest of the line: keep what fits (quotes closed), then stop. */
+		n = log_format_value(value, tmp, sizeof l->buf - used + 1);
+		append_field(l, key, tmp, n);
+		l->truncated = true;
+		return;
+	}
 	append_field(l, key, tmp, n);
 }
 

@@ -20,12 +20,21 @@ static bool hex_ok(const char *s, int n)
 	return nonzero;
 }
 
+/* Two lower-case hex digits (any value, zero included): version and flags. */
+static bool hex2_ok(const char *s)
+{
+	return strspn(s, "0123456789abcdef") >= 2;
+}
+
 bool trace_parse(const char *tp, char trace_id[TRACE_ID_LEN + 1])
 {
 	/* version(2) - trace(32) - parent(16) - flags(2) */
 	if (tp == NULL || strlen(tp) < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-')
 		return false;
-	if (strncmp(tp, "00", 2) == 0 && tp[55] != '\0')
+	if (!hex2_ok(tp) || !hex2_ok(tp + 53))
+		return false;
+	/* Version 00 ends here; a later version may only add "-…" fields. */
+	if (tp[55] != '\0' && (strncmp(tp, "00", 2) == 0 || tp[55] != '-'))
 		return false;
 	if (strncmp(tp, "ff", 2) == 0 || !hex_ok(tp + 3, TRACE_ID_LEN) ||
 	    !hex_ok(tp + 36, TRACE_SPAN_LEN))

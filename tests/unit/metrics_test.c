@@ -735,7 +735,42 @@ static void concurrent_updates_are_exact(void **state)
 	metrics_registry_free(r);
 }
 
+static void registry_source_is_validated(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"", "Bad", "a-b", "a b", "web1", "web:x", "é", "abcdefghijklmnopqrstuvwxyzabcdefg", /* 33 */
+	};
+	static const char *const good[] = { "web", "poll", "_", "batch_job",
+					    "abcdefghijklmnopqrstuvwxyzabcdef" /* 32 */ };
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct metrics_registry *r = metrics_registry_new(bad[i]);
+
+		if (r != NULL) {
+			metrics_registry_free(r);
+			fail_msg("source \"%s\" accepted", bad[i]);
+		}
+	}
+	assert_null(metrics_registry_new(NULL));
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		struct metrics_registry *r = metrics_registry_new(good[i]);
+		char want[96], *got;
+
+		if (r == NULL)
+			fail_msg("source \"%s\" rejected", good[i]);
+		/* the source labels the registry's own dropped-updates counter */
+		snprintf(want, sizeof want, "infrascope_metrics_dropped_total{source=\"%s\"} 0\n",
+			 good[i]);
+		got = render(r);
+		assert_non_null(strstr(got, want));
+		free(got);
+		metrics_registry_free(r);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(registry_source_is_validated),
 	cmocka_unit_test(names_are_validated),
 	cmocka_unit_test(label_names_are_validated),
 	cmocka_unit_test(buckets_are_validated),
