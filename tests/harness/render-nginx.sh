@@ -58,6 +58,8 @@ export NGINX_USER NGINX_PID ERROR_LOG ACCESS_LOG NGINX_TEMP STATIC_DIR FCGI_SOCK
 	LISTEN="${LISTEN:-}"
 
 mkdir -p "$(dirname "$out")"
+# A failed render leaves neither a half file nor the temporary one behind.
+trap 'rm -f "$out.tmp"' EXIT
 awk -v profile="$profile" '
 	/^[ \t]*#@tls[ \t]*$/      { block = "tls"; next }
 	/^[ \t]*#@loopback[ \t]*$/ { block = "loopback"; next }
