@@ -17,12 +17,12 @@ PORT       ?= 8080
 B          := build/$(VARIANT)
 
 # ---- Debian packages: the one list (README "Dependencies" shows it; a test checks they agree) ----
-DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev
+DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev libargon2-dev libjwt-dev
 DEPS_RUN   := postgresql-15 nginx openssl curl iproute2
 DEPS_TEST  := libcmocka-dev jq prometheus chromium util-linux
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
-PKGS       := fcgi json-c libpq libctemplate libcrypto
+PKGS       := fcgi json-c libpq libctemplate libcrypto libargon2 libjwt
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -1,5 +1,8 @@
 /*
- * infrascope-migrate — apply the pending migrations in SQL_DIR, or list them (--status).
+ * infrascope-migrate — apply the pending migrations in SQL_DIR, or list them (--status);
+ * then make sure the first administrator (FIRST_SUPERUSER_EMAIL) exists. An existing account
+ * of that email is left alone. Without FIRST_SUPERUSER_PASSWORD (never in production) a
+ * password is generated and printed once.
  *
  * Exit codes: 0 done (also when nothing was pending), 64 usage, 65 migration files and
  * database disagree (a file changed or is missing, or a file is misnamed), 69 PostgreSQL
@@ -8,8 +11,11 @@
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "events.h"
 #include "log.h"
 #include "migrate.h"
+#include "password.h"
+#include "users.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -84,6 +90,44 @@ static int print_status(struct db *db, const struct migrate_file *files, size_t 
 	return 0;
 }
 
+static int ensure_first_admin(struct db *db, const struct config *cfg, struct err *e)
+{
+	const char *email = cfg->first_superuser_email;
+	const char *password = cfg->first_superuser_password;
+	char generated[21], hash[PASSWORD_HASH_MAX];
+	struct err inner = { 0 };
+	struct event ev = { .type = "user_created", .severity = "info",
+			    .message = "first administrator created by infrascope-migrate" };
+	bool exists = false;
+	int64_t id = 0;
+	int rc;
+
+	if (user_email_check(email, &inner) != 0)
+		return err_set(e, ERR_INVALID, "FIRST_SUPERUSER_EMAIL: %s", inner.msg);
+	rc = users_exists_email(db, email, &exists, e);
+	if (rc != 0 || exists)
+		return rc;
+	if (password[0] == '\0') {
+		if (password_generate(generated) != 0)
+			return err_set(e, ERR_IO, "no random bytes for a password");
+		password = generated;
+	} else if (password_policy_check(password, email, &inner) != 0) {
+		return err_set(e, ERR_INVALID, "FIRST_SUPERUSER_PASSWORD: %s", inner.msg);
+	}
+	rc = password_hash(password, hash, e);
+	if (rc == 0)
+		rc = users_create(db, email, "", ROLE_ADMIN, true, hash, NULL, &id, e);
+	if (rc != 0)
+		return rc;
+	ev.user_id = id;
+	event_record(db, &ev, NULL);
+	printf("created the first administrator: %s\n", email);
+	if (password == generated)
+		printf("its password (shown only this once; change it on the Account page): %s\n",
+		       generated);
+	return 0;
+}
+
 static void report_applied(const struct migrate_file *f, double ms, void *arg)
 {
 	(void)arg;
@@ -150,6 +194,9 @@ int main(int argc, char **argv)
 		printf("nothing to apply: schema is at version %d\n", version);
 	else
 		printf("applied %d migration(s): schema is at version %d\n", applied, version);
+	rc = ensure_first_admin(db, &cfg, &e);
+	if (rc != 0)
+		goto out;
 	{
 		struct log_line l;
 

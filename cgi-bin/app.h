@@ -15,7 +15,11 @@
 #include <time.h>
 
 #include "config.h"
+#include "cors.h"
+#include "crypto.h"
 #include "http.h"
+#include "token.h"
+#include "users.h"
 
 struct arena;
 struct db;
@@ -33,6 +37,30 @@ struct app {
 	struct metrics_family *db_errors;        /* {kind} */
 	time_t started;
 	atomic_bool stopping;
+	unsigned char secret[1024];              /* SECRET_KEY, or random when not configured */
+	size_t secret_len;
+	struct cors_origins cors;
+};
+
+/*
+ * Who may call a route (http_route.access): anyone, or a signed-in user with at least this
+ * role. viewer reads; operator also polls and runs control operations; admin also manages
+ * users and settings.
+ */
+enum {
+	ACCESS_PUBLIC = ROLE_NONE,
+	ACCESS_VIEWER = ROLE_VIEWER,
+	ACCESS_OPERATOR = ROLE_OPERATOR,
+	ACCESS_ADMIN = ROLE_ADMIN,
+};
+
+/* The request's caller, as auth.c established it. */
+struct request_auth {
+	bool authenticated;
+	bool via_cookie;                         /* browser session (CSRF applies) vs Bearer */
+	struct user user;
+	struct token_claims claims;
+	char csrf[CRYPTO_SHA256_HEX];            /* the form token for this response, once made */
 };
 
 extern struct app app;
@@ -41,6 +69,7 @@ struct app_thread {
 	int index;
 	struct db *db;
 	struct arena *arena;
+	struct request_auth auth;                /* reset for every request */
 };
 
 /* The request's thread state. */
@@ -62,6 +91,99 @@ void app_respond_failure(struct http_ctx *x, int rc, const char *msg);
 /* Count a database failure in infrascope_db_errors_total. */
 void app_count_db_error(int rc);
 
+/* The request's caller (never NULL; ->authenticated tells whether anyone signed in). */
+static inline struct request_auth *app_auth_of(struct http_ctx *x)
+{
+	return &app_thread_of(x)->auth;
+}
+
+/* auth.c — who is calling, may they, and the browser session's cookies and CSRF tokens. */
+
+/* auth_init — the signing key and the CORS list, once at start-up. */
+int auth_init(struct err *e);
+
+/*
+ * auth_admit — authenticate (Bearer token, else the session cookies with a transparent
+ * refresh) and authorise against the route's access level. Returns false when it has
+ * answered already (401 / redirect to the login page / 403).
+ */
+bool auth_admit(struct http_ctx *x);
+
+/* auth_csrf_admit — after the body parsed: a state-changing browser request carries a valid CSRF token (else 403, false). */
+bool auth_csrf_admit(struct http_ctx *x);
+
+/* auth_cors — CORS headers for a listed Origin (also answers preflights); call before writing. */
+void auth_cors(struct http_ctx *x);
+
+/* auth_csrf_token — the CSRF value forms of this response carry (sets the anonymous seed cookie when needed). */
+const char *auth_csrf_token(struct http_ctx *x);
+
+/* The outcome of auth_login / auth_refresh, for the API and the login page alike. */
+struct auth_tokens {
+	char access_token[TOKEN_MAX_LEN];
+	int64_t access_expires;
+	char refresh_token[64];
+	int64_t refresh_expires;
+	int64_t user_id;
+	char session_id[CRYPTO_UUID_LEN];
+};
+
+/*
+ * auth_login — check email and password under the login rate limit and open a session.
+ * 0; ERR_DENIED (one message for unknown email, wrong password and disabled account);
+ * ERR_LIMIT with *retry_after; ERR_DB_DOWN or another failure.
+ */
+int auth_login(struct http_ctx *x, const char *email, const char *password,
+	       struct auth_tokens *out, int *retry_after);
+
+/* auth_refresh — rotate a refresh token (grace: see sessions.h). ERR_DENIED on any refusal. */
+int auth_refresh(struct http_ctx *x, const char *refresh_token, int grace_seconds,
+		 struct auth_tokens *out);
+
+/* auth_logout — revoke the caller's access token and session (and refresh_token's session, if given). */
+int auth_logout(struct http_ctx *x, const char *refresh_token);
+
+/* auth_set_cookies / auth_clear_cookies — the browser session's cookies. */
+void auth_set_cookies(struct http_ctx *x, const struct auth_tokens *t);
+void auth_clear_cookies(struct http_ctx *x);
+
+/* auth_client_ip — the caller's address as nginx saw it. */
+const char *auth_client_ip(struct http_ctx *x);
+
+/*
+ * app_audit — write a security event with the caller, client address and trace id; failures
+ * only go to the log (an audit write never changes the answer).
+ */
+void app_audit(struct http_ctx *x, const char *type, const char *severity, int64_t user_id,
+	       const char *message, json_object *payload);
+
+/* api-auth.c / api-users.c — shared by the API and the pages. */
+
+/* api_require_object — the JSON body is an object, else 422 (false = answered). */
+bool api_require_object(struct http_ctx *x);
+
+/* api_page_params — ?limit= (1..500, default 50) and ?offset=; false = answered 422. */
+bool api_page_params(struct http_ctx *x, int *limit, int *offset);
+
+/* api_respond_too_many — 429 with Retry-After. */
+void api_respond_too_many(struct http_ctx *x, int retry_after);
+
+/* app_user_json — a user as the API shows it (no password hash, ever). */
+json_object *app_user_json(const struct user *u);
+
+/*
+ * app_change_own_password — verify current, check the policy, store the new hash, end the
+ * caller's other sessions, audit. ERR_DENIED (wrong current), ERR_INVALID (policy, e says why).
+ */
+int app_change_own_password(struct http_ctx *x, const char *current, const char *fresh,
+			    struct err *e);
+
+/* app_user_create / _update / _delete — the store call plus its audit event. */
+int app_user_create(struct http_ctx *x, const struct user_change *c, int64_t *id, struct err *e);
+int app_user_update(struct http_ctx *x, int64_t id, const struct user_change *c,
+		    struct user *out, struct err *e);
+int app_user_delete(struct http_ctx *x, int64_t id, struct err *e);
+
 /* page.c — server-rendered pages. */
 
 /* page_language — the page language: explicit cookie, else Accept-Language, else default. */
@@ -81,11 +203,37 @@ int page_render(struct http_ctx *x, int status, struct tpl_dict *root);
 /* page_error — the HTML error page (404, 405, 413, 500, 503...). */
 void page_error(struct http_ctx *x, int status);
 
+/* role_key — the i18n key naming a role ("role_admin"...). */
+const char *role_key(enum user_role r);
+
 /* page_text — shorthand for the request language's i18n text. */
 const char *page_text(struct http_ctx *x, const char *key);
 
 /* Handlers. */
 int handle_health(struct http_ctx *x);
+int handle_auth_login(struct http_ctx *x);
+int handle_auth_refresh(struct http_ctx *x);
+int handle_auth_logout(struct http_ctx *x);
+int handle_me_get(struct http_ctx *x);
+int handle_me_patch(struct http_ctx *x);
+int handle_me_password(struct http_ctx *x);
+int handle_users_list(struct http_ctx *x);
+int handle_users_create(struct http_ctx *x);
+int handle_user_get(struct http_ctx *x);
+int handle_user_patch(struct http_ctx *x);
+int handle_user_delete(struct http_ctx *x);
+int handle_login_page(struct http_ctx *x);
+int handle_login_form(struct http_ctx *x);
+int handle_logout_form(struct http_ctx *x);
+int handle_users_page(struct http_ctx *x);
+int handle_users_create_form(struct http_ctx *x);
+int handle_user_page(struct http_ctx *x);
+int handle_user_edit_form(struct http_ctx *x);
+int handle_user_password_form(struct http_ctx *x);
+int handle_user_delete_form(struct http_ctx *x);
+int handle_account_page(struct http_ctx *x);
+int handle_account_form(struct http_ctx *x);
+int handle_account_password_form(struct http_ctx *x);
 int handle_metrics(struct http_ctx *x);
 int handle_home(struct http_ctx *x);
 int handle_lang_form(struct http_ctx *x);

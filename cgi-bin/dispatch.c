@@ -111,13 +111,16 @@ static bool admit(struct http_ctx *x, struct FCGX_Request *r)
 	case HTTP_MATCH_OK:
 		break;
 	}
+	/* Who it is before the body is looked at: an anonymous caller learns nothing from a 400. */
+	if (!auth_admit(x))
+		return false;
 	rc = http_request_parse_body(x, (x->route->flags & HTTP_ROUTE_FORM) != 0, &e);
 	if (rc != 0) {
 		respond_status(x, 400, strstr(e.msg, "JSON") != NULL ? "invalid_json" : "bad_request",
 			       e.msg);
 		return false;
 	}
-	return true;
+	return auth_csrf_admit(x);
 }
 
 static void access_log(const struct http_ctx *x, double seconds)
@@ -133,6 +136,8 @@ static void access_log(const struct http_ctx *x, double seconds)
 	log_int(&l, "bytes", (long long)x->resp.body.len);
 	log_dbl(&l, "ms", seconds * 1e3);
 	log_str(&l, "remote", x->req.remote_addr);
+	if (app_thread_of((struct http_ctx *)x)->auth.authenticated)
+		log_int(&l, "user_id", app_thread_of((struct http_ctx *)x)->auth.user.id);
 	log_end(&l);
 }
 
@@ -147,6 +152,7 @@ void app_dispatch(struct app_thread *t, struct FCGX_Request *r)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	metrics_gauge_add(app.http_in_flight, NULL, 1);
 	arena_reset(t->arena);
+	memset(&t->auth, 0, sizeof t->auth);
 	http_ctx_init(&x, t->arena, (size_t)app.cfg.http_max_body_bytes);
 	x.app = t;
 
@@ -156,6 +162,7 @@ void app_dispatch(struct app_thread *t, struct FCGX_Request *r)
 		if (rc != 0)
 			app_respond_failure(&x, rc, err_name(rc));
 	}
+	auth_cors(&x);
 	x.resp.head_only = x.req.method == HTTP_HEAD;
 	http_header_set(&x.resp, x.arena, "X-Trace-Id", x.req.trace_id);
 	if (http_fcgi_write(r, &x) != 0)

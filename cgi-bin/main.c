@@ -114,6 +114,9 @@ static int startup_checks(struct err *e)
 	rc = http_routes_check(app_routes, app_nroutes, e);
 	if (rc != 0)
 		return rc;
+	rc = auth_init(e);
+	if (rc != 0)
+		return rc;
 	if (tpl_init(app.cfg.template_dir, msg, sizeof msg) != 0)
 		return err_set(e, ERR_INVALID, "TEMPLATE_DIR: %s", msg);
 	snprintf(dir, sizeof dir, "%s/i18n", app.cfg.template_dir);
@@ -140,13 +143,32 @@ static int open_socket(struct err *e)
 	return 0;
 }
 
+/* The route table as "METHODS PATTERN ACCESS NAME" lines (tests walk it; operators read it). */
+static void print_routes(FILE *out)
+{
+	for (size_t i = 0; i < app_nroutes; i++) {
+		char methods[96];
+
+		http_methods_format(app_routes[i].methods, methods, sizeof methods);
+		for (char *p = methods; *p != '\0'; p++)
+			if (*p == ' ')
+				memmove(p, p + 1, strlen(p));
+		fprintf(out, "%s %s %s %s\n", methods, app_routes[i].pattern,
+			app_routes[i].access == ACCESS_PUBLIC
+				? "public"
+				: user_role_name((enum user_role)app_routes[i].access),
+			app_routes[i].name);
+	}
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: infrascope.fcgi [--check-config] [--help-config] [--version]\n"
+		"usage: infrascope.fcgi [--check-config] [--help-config] [--routes] [--version]\n"
 		"  Serves InfraScope over FastCGI on FCGI_SOCKET (run behind nginx).\n"
 		"  --check-config  validate configuration, templates and string tables, then exit\n"
-		"  --help-config   list the environment variables and their accepted values\n");
+		"  --help-config   list the environment variables and their accepted values\n"
+		"  --routes        list every route: methods, pattern, who may call it, name\n");
 }
 
 static int run(void)
@@ -228,6 +250,9 @@ int main(int argc, char **argv)
 			check_only = true;
 		} else if (strcmp(argv[i], "--help-config") == 0) {
 			config_print_help(stdout);
+			return EX_OK;
+		} else if (strcmp(argv[i], "--routes") == 0) {
+			print_routes(stdout);
 			return EX_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("infrascope.fcgi %s\n", infrascope_version());

@@ -15,22 +15,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The navigation: only pages that exist. */
+/* The navigation: only pages that exist, and only those the user's role may open. */
 static const struct {
 	const char *href;
 	const char *label_key;
 	const char *id;
+	int access;
 } nav[] = {
-	{ "/", "nav_home", "home" },
+	{ "/", "nav_home", "home", ACCESS_VIEWER },
+	{ "/users", "nav_users", "users", ACCESS_ADMIN },
 };
 
 const char *page_language(struct http_ctx *x)
 {
+	const struct request_auth *auth = app_auth_of(x);
 	const char *cookie = http_param_get(&x->req.cookies, "lang");
 	const char *const *langs;
 	const char *picked;
 	size_t n;
 
+	if (auth->authenticated && i18n_supported(auth->user.language))
+		return auth->user.language;
 	if (cookie != NULL && i18n_supported(cookie))
 		return cookie;
 	langs = i18n_languages(&n);
@@ -53,10 +58,22 @@ static void fill_strings(struct http_ctx *x, struct tpl_dict *root, const char *
 	}
 }
 
+const char *role_key(enum user_role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return "role_admin";
+	case ROLE_OPERATOR: return "role_operator";
+	case ROLE_VIEWER: return "role_viewer";
+	case ROLE_NONE: break;
+	}
+	return "role_none";
+}
+
 struct tpl_dict *page_begin(struct http_ctx *x, const char *title_key, const char *page_file,
 			    const char *nav_current, struct tpl_dict **root_out)
 {
 	const char *lang = page_language(x);
+	const struct request_auth *auth = app_auth_of(x);
 	const char *const *langs;
 	struct tpl_dict *root, *page;
 	size_t nlangs;
@@ -70,9 +87,22 @@ struct tpl_dict *page_begin(struct http_ctx *x, const char *title_key, const cha
 	tpl_set_global(root, "VERSION", infrascope_version());
 	tpl_set(root, "PAGE_TITLE", i18n_text(lang, title_key));
 	tpl_set(root, "CURRENT_PATH", x->req.path);
-	for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
-		struct tpl_dict *item = tpl_section(root, "NAV");
+	tpl_set_global(root, "CSRF", auth_csrf_token(x));
+	if (auth->authenticated) {
+		struct tpl_dict *who = tpl_section(root, "SIGNED_IN");
 
+		if (who != NULL) {
+			tpl_set(who, "USER_NAME", auth->user.full_name[0] != '\0' ? auth->user.full_name
+									   : auth->user.email);
+			tpl_set(who, "USER_ROLE", i18n_text(lang, role_key(auth->user.role)));
+		}
+	}
+	for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+		struct tpl_dict *item;
+
+		if (!auth->authenticated || (int)auth->user.role < nav[i].access)
+			continue;
+		item = tpl_section(root, "NAV");
 		if (item == NULL)
 			continue;
 		tpl_set(item, "HREF", nav[i].href);
@@ -122,7 +152,7 @@ int page_render(struct http_ctx *x, int status, struct tpl_dict *root)
 
 void page_error(struct http_ctx *x, int status)
 {
-	static const int known[] = { 400, 404, 405, 413, 414, 500, 503 };
+	static const int known[] = { 400, 403, 404, 405, 413, 414, 429, 500, 503 };
 	char title[32], text[32];
 	struct tpl_dict *root, *page;
 	int code = 500;

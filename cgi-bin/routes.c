@@ -1,15 +1,55 @@
 /*
- * The route table: every URL the app answers. Order matters where patterns overlap (first
- * match wins). Route names label metrics and log lines, so keep them stable.
+ * The route table: every URL the app answers and who may call it. Order matters where
+ * patterns overlap (first match wins). Route names label metrics and log lines, so keep them
+ * stable. The access column is the only place roles are enforced (auth.c reads it); the
+ * integration test tests/integration/roles.sh walks this table with every role.
  */
 #include "app.h"
 
+#define FORM HTTP_ROUTE_FORM
+
 const struct http_route app_routes[] = {
-	{ HTTP_GET, "/", handle_home, "home", 0 },
-	{ HTTP_POST, "/lang", handle_lang_form, "lang_form", HTTP_ROUTE_FORM },
-	{ HTTP_GET, "/metrics", handle_metrics, "metrics", 0 },
-	{ HTTP_GET, "/api/v1/health", handle_health, "api_health", 0 },
-	{ HTTP_PUT, "/api/v1/session/language", handle_lang_api, "api_session_language", 0 },
+	/* Pages. */
+	{ HTTP_GET, "/", handle_home, "home", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/lang", handle_lang_form, "lang_form", FORM, ACCESS_PUBLIC },
+	{ HTTP_GET, "/login", handle_login_page, "login_page", 0, ACCESS_PUBLIC },
+	{ HTTP_POST, "/login", handle_login_form, "login_form", FORM, ACCESS_PUBLIC },
+	{ HTTP_POST, "/logout", handle_logout_form, "logout_form", FORM, ACCESS_VIEWER },
+	{ HTTP_GET, "/account", handle_account_page, "account_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/account", handle_account_form, "account_form", FORM, ACCESS_VIEWER },
+	{ HTTP_POST, "/account/password", handle_account_password_form, "account_password_form",
+	  FORM, ACCESS_VIEWER },
+	{ HTTP_GET, "/users", handle_users_page, "users_page", 0, ACCESS_ADMIN },
+	{ HTTP_POST, "/users", handle_users_create_form, "users_create_form", FORM, ACCESS_ADMIN },
+	{ HTTP_GET, "/users/{id:int}", handle_user_page, "user_page", 0, ACCESS_ADMIN },
+	{ HTTP_POST, "/users/{id:int}", handle_user_edit_form, "user_edit_form", FORM, ACCESS_ADMIN },
+	{ HTTP_POST, "/users/{id:int}/password", handle_user_password_form, "user_password_form",
+	  FORM, ACCESS_ADMIN },
+	{ HTTP_POST, "/users/{id:int}/delete", handle_user_delete_form, "user_delete_form", FORM,
+	  ACCESS_ADMIN },
+
+	/* Machine endpoints. */
+	{ HTTP_GET, "/metrics", handle_metrics, "metrics", 0, ACCESS_PUBLIC },
+	{ HTTP_GET, "/api/v1/health", handle_health, "api_health", 0, ACCESS_PUBLIC },
+	{ HTTP_PUT, "/api/v1/session/language", handle_lang_api, "api_session_language", 0,
+	  ACCESS_PUBLIC },
+
+	/* Accounts API. */
+	{ HTTP_POST, "/api/v1/auth/login", handle_auth_login, "api_auth_login", FORM, ACCESS_PUBLIC },
+	{ HTTP_POST, "/api/v1/auth/refresh", handle_auth_refresh, "api_auth_refresh", 0,
+	  ACCESS_PUBLIC },
+	{ HTTP_POST, "/api/v1/auth/logout", handle_auth_logout, "api_auth_logout", 0, ACCESS_VIEWER },
+	{ HTTP_GET, "/api/v1/users/me", handle_me_get, "api_me", 0, ACCESS_VIEWER },
+	{ HTTP_PATCH, "/api/v1/users/me", handle_me_patch, "api_me_update", 0, ACCESS_VIEWER },
+	{ HTTP_PATCH, "/api/v1/users/me/password", handle_me_password, "api_me_password", 0,
+	  ACCESS_VIEWER },
+	{ HTTP_GET, "/api/v1/users", handle_users_list, "api_users_list", 0, ACCESS_ADMIN },
+	{ HTTP_POST, "/api/v1/users", handle_users_create, "api_users_create", 0, ACCESS_ADMIN },
+	{ HTTP_GET, "/api/v1/users/{id:int}", handle_user_get, "api_user", 0, ACCESS_ADMIN },
+	{ HTTP_PATCH, "/api/v1/users/{id:int}", handle_user_patch, "api_user_update", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_DELETE, "/api/v1/users/{id:int}", handle_user_delete, "api_user_delete", 0,
+	  ACCESS_ADMIN },
 };
 
 const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];

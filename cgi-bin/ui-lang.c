@@ -1,7 +1,8 @@
 /*
  * Choosing the page language: the switch on every page (POST /lang, a plain form that works
  * without JavaScript) and the same for scripts (PUT /api/v1/session/language). The choice is
- * remembered in the `lang` cookie for a year; it only selects words, so it carries no secret.
+ * remembered in the `lang` cookie for a year (it only selects words, so it carries no secret)
+ * and, for a signed-in user, in the account, so it follows them to another browser.
  */
 #include "app.h"
 
@@ -11,8 +12,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The signed-in user's setting; a failure here only loses the preference, never the answer. */
+static void remember_for_user(struct http_ctx *x, const char *lang)
+{
+	struct request_auth *auth = app_auth_of(x);
+	struct user_change c = { .set_language = true, .language = lang };
+
+	if (auth->authenticated &&
+	    users_update(app_thread_of(x)->db, x->arena, auth->user.id, &c, NULL, NULL, NULL) == 0)
+		auth->user.language = lang;
+}
+
 static void set_lang_cookie(struct http_ctx *x, const char *lang)
 {
+	remember_for_user(x, lang);
 	char cookie[128];
 
 	snprintf(cookie, sizeof cookie, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s",

@@ -1,11 +1,14 @@
 #include "config.h"
 
+#include "cors.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -53,6 +56,28 @@ static const struct config_var vars[] = {
 	  "lowest level written to the log" },
 	{ "DEFAULT_LANGUAGE", CONFIG_ENUM, "ru", 0, 0, "ru|en", FIELD(default_language), 0,
 	  "page language when neither the user nor the browser chooses one" },
+	{ "SECRET_KEY", CONFIG_STR, "", 0, 1024, NULL, FIELD(secret_key), CONFIG_SECRET,
+	  "key that signs access tokens and CSRF values; at least 32 bytes in production "
+	  "(empty elsewhere: a random key per start, so logins end on restart)" },
+	{ "ACCESS_TOKEN_EXPIRE_MINUTES", CONFIG_INT, "15", 1, 1440, NULL,
+	  FIELD(access_token_minutes), 0, "lifetime of an access token" },
+	{ "REFRESH_TOKEN_EXPIRE_DAYS", CONFIG_INT, "7", 1, 90, NULL, FIELD(refresh_token_days), 0,
+	  "a login ends after this many days without use (each refresh starts the count again)" },
+	{ "SESSION_MAX_DAYS", CONFIG_INT, "30", 1, 365, NULL, FIELD(session_max_days), 0,
+	  "a login ends this many days after the password was typed, however often it is used" },
+	{ "FIRST_SUPERUSER_EMAIL", CONFIG_STR, "admin@infrascope.local", 3, 254, NULL,
+	  FIELD(first_superuser_email), 0,
+	  "email of the first administrator, created by infrascope-migrate when missing" },
+	{ "FIRST_SUPERUSER_PASSWORD", CONFIG_STR, "", 0, 128, NULL,
+	  FIELD(first_superuser_password), CONFIG_SECRET,
+	  "its password; required in production (12+ characters, not CHANGE_ME); elsewhere, when "
+	  "empty, infrascope-migrate generates one and prints it once" },
+	{ "BACKEND_CORS_ORIGINS", CONFIG_STR, "", 0, 8192, NULL, FIELD(cors_origins), 0,
+	  "browser origins allowed to call the API with credentials: comma-separated or a JSON array" },
+	{ "LOGIN_MAX_FAILURES", CONFIG_INT, "5", 1, 100, NULL, FIELD(login_max_failures), 0,
+	  "failed logins per (client address, email) before 429" },
+	{ "LOGIN_WINDOW_MINUTES", CONFIG_INT, "15", 1, 1440, NULL, FIELD(login_window_minutes), 0,
+	  "the window those failures are counted in, from the first one" },
 };
 
 const struct config_var *config_vars(size_t *n)
@@ -239,6 +264,46 @@ static int load_one(const struct config_var *v, const char *value, struct config
 	return 0;
 }
 
+static size_t utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Rules across variables, checked once every value parsed. */
+static int check_rules(const struct config *cfg, struct err *e)
+{
+	struct cors_origins origins;
+	struct err inner;
+
+	if (cors_parse(cfg->cors_origins, &origins, &inner) != 0)
+		return err_set(e, ERR_INVALID, "BACKEND_CORS_ORIGINS: %s", inner.msg);
+	if (!config_is_production(cfg))
+		return 0;
+	if (strlen(cfg->secret_key) < CONFIG_SECRET_KEY_MIN)
+		return err_set(e, ERR_INVALID,
+			       "SECRET_KEY: with ENVIRONMENT=production it must be at least %d bytes "
+			       "(it has %zu); generate one with: openssl rand -hex 32",
+			       CONFIG_SECRET_KEY_MIN, strlen(cfg->secret_key));
+	if (cfg->first_superuser_password[0] == '\0')
+		return err_set(e, ERR_INVALID,
+			       "FIRST_SUPERUSER_PASSWORD: with ENVIRONMENT=production it must be set");
+	if (strcasecmp(cfg->first_superuser_password, "CHANGE_ME") == 0 ||
+	    strcasecmp(cfg->first_superuser_password, "changethis") == 0)
+		return err_set(e, ERR_INVALID,
+			       "FIRST_SUPERUSER_PASSWORD: with ENVIRONMENT=production it must not be the "
+			       "placeholder CHANGE_ME");
+	if (utf8_length(cfg->first_superuser_password) < CONFIG_FIRST_PASSWORD_MIN)
+		return err_set(e, ERR_INVALID,
+			       "FIRST_SUPERUSER_PASSWORD: with ENVIRONMENT=production it must be at "
+			       "least %d characters", CONFIG_FIRST_PASSWORD_MIN);
+	return 0;
+}
+
 static const char *process_env(const char *name)
 {
 	return getenv(name);
@@ -261,6 +326,10 @@ int config_load(struct config *cfg, config_getenv_fn get, struct err *e)
 			config_free(cfg);
 			return rc;
 		}
+	}
+	if (check_rules(cfg, e) != 0) {
+		config_free(cfg);
+		return ERR_INVALID;
 	}
 	return 0;
 }

@@ -36,7 +36,19 @@ struct config {
 	char *sql_dir;
 	char *log_level;
 	char *default_language;     /* ru | en */
+	char *secret_key;           /* signs tokens and CSRF values; "" = random per process (not production) */
+	int access_token_minutes;
+	int refresh_token_days;     /* idle lifetime: each rotation starts it again */
+	int session_max_days;       /* absolute lifetime of a login */
+	char *first_superuser_email;
+	char *first_superuser_password;
+	char *cors_origins;         /* BACKEND_CORS_ORIGINS, as written */
+	int login_max_failures;
+	int login_window_minutes;
 };
+
+#define CONFIG_SECRET_KEY_MIN 32
+#define CONFIG_FIRST_PASSWORD_MIN 12
 
 enum config_type { CONFIG_INT, CONFIG_STR, CONFIG_ENUM, CONFIG_OCTAL };
 
@@ -62,7 +74,10 @@ typedef const char *(*config_getenv_fn)(const char *name);
  * config_load — fill cfg from the environment through get (NULL = getenv). Empty values count
  * as unset. On success returns 0 and cfg owns its strings (free with config_free). On a bad
  * value returns ERR_INVALID, e->msg names the variable and the accepted range, and cfg holds
- * nothing to free.
+ * nothing to free. Rules that involve several variables run last: with ENVIRONMENT=production
+ * a SECRET_KEY under CONFIG_SECRET_KEY_MIN bytes, or a FIRST_SUPERUSER_PASSWORD that is missing,
+ * "CHANGE_ME" or under CONFIG_FIRST_PASSWORD_MIN characters, is refused; BACKEND_CORS_ORIGINS
+ * must parse (cors.h).
  */
 int config_load(struct config *cfg, config_getenv_fn get, struct err *e);
 

@@ -36,6 +36,7 @@ const char *err_name(enum err_code code)
 	case ERR_DB: return "db_error";
 	case ERR_IO: return "io_error";
 	case ERR_INTERNAL: return "internal";
+	case ERR_DENIED: return "denied";
 	}
 	return "unknown";
 }

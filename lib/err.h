@@ -22,6 +22,7 @@ enum err_code {
 	ERR_DB = -7,        /* query failed for another reason */
 	ERR_IO = -8,        /* file or socket error */
 	ERR_INTERNAL = -9,  /* a bug or an impossible state */
+	ERR_DENIED = -10,   /* credentials or token refused: maps to 401 */
 };
 
 #define ERR_MSG_MAX 320

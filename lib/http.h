@@ -96,6 +96,7 @@ struct http_route {
 	http_handler_fn handler;
 	const char *name;            /* stable label for metrics and logs */
 	unsigned flags;
+	int access;                  /* who may call it: the application's levels, checked by it */
 };
 
 struct http_ctx {
@@ -141,6 +142,9 @@ const char *http_env(const struct http_request *req, const char *name);
  */
 int http_url_decode(struct arena *a, const char *in, size_t n, bool plus_is_space, char **out,
 		    size_t *out_len);
+
+/* http_url_encode — percent-encode all but unreserved characters and '/', into the arena. */
+char *http_url_encode(struct arena *a, const char *s);
 
 /* http_parse_urlencoded — "a=1&b=%20x" into params (arena-owned). */
 int http_parse_urlencoded(struct arena *a, const char *s, size_t n, struct http_params *out,
@@ -192,6 +196,9 @@ const char *http_status_text(int status);
 
 /* http_header_set — replace or add a header; ERR_INVALID for CR/LF/NUL or a bad name. */
 int http_header_set(struct http_response *resp, struct arena *a, const char *name,
+		    const char *value);
+/* http_header_add — add a header even when one of that name exists (Set-Cookie). */
+int http_header_add(struct http_response *resp, struct arena *a, const char *name,
 		    const char *value);
 const char *http_header_get(const struct http_response *resp, const char *name);
 

@@ -61,8 +61,8 @@ static bool value_ok(const char *s)
 	return true;
 }
 
-int http_header_set(struct http_response *resp, struct arena *a, const char *name,
-		    const char *value)
+static int header_put(struct http_response *resp, struct arena *a, const char *name,
+		      const char *value, bool replace)
 {
 	char *n, *v;
 
@@ -72,7 +72,7 @@ int http_header_set(struct http_response *resp, struct arena *a, const char *nam
 	v = arena_strdup(a, value);
 	if (n == NULL || v == NULL)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < resp->nheaders; i++) {
+	for (size_t i = 0; replace && i < resp->nheaders; i++) {
 		if (strcasecmp(resp->headers[i].name, name) == 0) {
 			resp->headers[i].value = v;
 			return 0;
@@ -84,6 +84,18 @@ int http_header_set(struct http_response *resp, struct arena *a, const char *nam
 	resp->headers[resp->nheaders].value = v;
 	resp->nheaders++;
 	return 0;
+}
+
+int http_header_set(struct http_response *resp, struct arena *a, const char *name,
+		    const char *value)
+{
+	return header_put(resp, a, name, value, true);
+}
+
+int http_header_add(struct http_response *resp, struct arena *a, const char *name,
+		    const char *value)
+{
+	return header_put(resp, a, name, value, false);
 }
 
 const char *http_header_get(const struct http_response *resp, const char *name)

@@ -14,7 +14,15 @@
   <nav class="nav" aria-label="{{T_nav_label}}">
     {{#NAV}}<a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}</a>{{/NAV}}
   </nav>
+  {{#SIGNED_IN}}<div class="who">
+    <a href="/account" class="who-name">{{USER_NAME}}</a> <span class="muted small">{{USER_ROLE}}</span>
+    <form class="inline" method="post" action="/logout">
+      <input type="hidden" name="csrf" value="{{CSRF}}">
+      <button type="submit" class="link">{{T_logout}}</button>
+    </form>
+  </div>{{/SIGNED_IN}}
   <form class="lang" method="post" action="/lang">
+    <input type="hidden" name="csrf" value="{{CSRF}}">
     <input type="hidden" name="next" value="{{CURRENT_PATH}}">
     <span class="lang-label">{{T_lang_switch}}:</span>
     {{#LANG_OPTION}}<button type="submit" name="lang" value="{{CODE}}"{{#ACTIVE}} aria-pressed="true" class="active"{{/ACTIVE}}>{{LABEL}}</button>{{/LANG_OPTION}}

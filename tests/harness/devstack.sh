@@ -30,6 +30,11 @@ stop_all() {
 cmd_run() {
 	stack_env
 	case $PORT in (*[!0-9]*|'') die "PORT=$PORT is not a port number";; esac
+	# The signing key survives restarts, so do the logins; it never leaves var/.
+	if [ -z "${SECRET_KEY:-}" ]; then
+		[ -s "$STACK/secret_key" ] || (umask 077 && openssl rand -hex 32 >"$STACK/secret_key")
+		export SECRET_KEY; SECRET_KEY=$(cat "$STACK/secret_key")
+	fi
 	# The same checks the app makes at start-up, before anything is started.
 	"$APP_BIN" --check-config >/dev/null || exit 78
 	if [ -f "$STACK/run/app.pid" ] && kill -0 "$(cat "$STACK/run/app.pid")" 2>/dev/null; then
@@ -40,7 +45,10 @@ cmd_run() {
 	trap stop_all INT TERM EXIT
 	pg_init
 	pg_start
-	"$MIGRATE_BIN"
+	# The first run creates the administrator and prints a generated password once.
+	local migrated
+	migrated=$("$MIGRATE_BIN") || { printf '%s\n' "$migrated"; die "migration failed"; }
+	printf '%s\n' "$migrated" | grep -v '^its password' || true
 	app_start "$APP_BIN"
 	nginx_start "127.0.0.1:$PORT"
 	wait_http "http://127.0.0.1:$PORT/api/v1/health" 10 || die "nginx did not answer on 127.0.0.1:$PORT"
@@ -53,6 +61,7 @@ ENV
 	cat <<BANNER
 
   InfraScope is running:  http://127.0.0.1:$PORT/
+  Sign in as:             ${FIRST_SUPERUSER_EMAIL:-admin@infrascope.local}$(printf '%s\n' "$migrated" | sed -n 's/^its password.*: \(.*\)$/  (password: \1 — shown only now)/p')
   Health:                 curl http://127.0.0.1:$PORT/api/v1/health
   Database shell:         psql -h $STACK/pg -p $PG_PORT -U infrascope infrascope
   Stop/start PostgreSQL:  make db-stop / make db-start   (the app reconnects by itself)

@@ -52,10 +52,12 @@ loopback)
 	;;
 esac
 : "${NGINX_CONF_DIR:=/etc/nginx}"
+: "${LOGIN_RATE:=10r/m}"
+: "${LOGIN_BURST:=5}"
 export NGINX_USER NGINX_PID ERROR_LOG ACCESS_LOG NGINX_TEMP STATIC_DIR FCGI_SOCKET METRICS_ALLOW \
 	NGINX_CONF_DIR SERVER_NAME="${SERVER_NAME:-}" HTTP_LISTEN="${HTTP_LISTEN:-}" \
 	HTTPS_LISTEN="${HTTPS_LISTEN:-}" TLS_CERT="${TLS_CERT:-}" TLS_KEY="${TLS_KEY:-}" \
-	LISTEN="${LISTEN:-}"
+	LISTEN="${LISTEN:-}" LOGIN_RATE LOGIN_BURST
 
 mkdir -p "$(dirname "$out")"
 # A failed render leaves neither a half file nor the temporary one behind.

@@ -76,3 +76,55 @@ done_testing() {
 	echo "1..$T_NUM"
 	[ "$T_FAILED" -eq 0 ]
 }
+
+# ---- accounts (the runner's first admin: FIRST_SUPERUSER_EMAIL / FIRST_SUPERUSER_PASSWORD) ----
+
+ADMIN_EMAIL=${FIRST_SUPERUSER_EMAIL:-admin@test.local}
+ADMIN_PASSWORD=${FIRST_SUPERUSER_PASSWORD:-Admin-Test-Pass-1}
+
+# api_login EMAIL PASSWORD: prints the access token ("" when refused); REFRESH is set too.
+api_login() {
+	local out
+	out=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' \
+		-d "$(jq -nc --arg e "$1" --arg p "$2" '{email:$e,password:$p}')" "$BASE_URL/api/v1/auth/login")
+	REFRESH=$(printf '%s' "$out" | jq -r '.refresh_token // ""' 2>/dev/null)
+	printf '%s' "$out" | jq -r '.access_token // ""' 2>/dev/null
+}
+
+# admin_token: a fresh access token of the first admin.
+admin_token() {
+	api_login "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+}
+
+# ensure_user EMAIL ROLE PASSWORD [FULL_NAME]: create the user unless it exists (as the admin);
+# prints its id.
+ensure_user() {
+	local tok id
+	tok=$(admin_token)
+	id=$(curl -s --max-time 10 -H "Authorization: Bearer $tok" "$BASE_URL/api/v1/users?limit=500" |
+		jq -r --arg e "$1" '.items[] | select((.email | ascii_downcase) == ($e | ascii_downcase)) | .id')
+	if [ -z "$id" ]; then
+		id=$(curl -s --max-time 10 -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+			-d "$(jq -nc --arg e "$1" --arg r "$2" --arg p "$3" --arg n "${4:-}" \
+				'{email:$e,role:$r,password:$p,full_name:$n}')" "$BASE_URL/api/v1/users" | jq -r .id)
+	fi
+	printf '%s' "$id"
+}
+
+# browser_login JAR EMAIL PASSWORD: sign in through the login page like a browser, keeping
+# the cookies in the curl cookie jar JAR. Returns non-zero when the page refused.
+browser_login() {
+	local jar=$1 csrf code
+	csrf=$(curl -s --max-time 10 -c "$jar" -b "$jar" "$BASE_URL/login" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+	code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
+		--data-urlencode "csrf=$csrf" --data-urlencode "email=$2" --data-urlencode "password=$3" \
+		--data-urlencode "next=/" "$BASE_URL/login")
+	[ "$code" = 303 ]
+}
+
+# page_csrf JAR PATH: the CSRF token of the forms on PATH for the session in JAR.
+page_csrf() {
+	curl -s --max-time 10 -c "$1" -b "$1" "$BASE_URL$2" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1
+}
