@@ -1,0 +1,96 @@
+/*
+ * infrascope-housekeeping — delete rows that can no longer matter: ended sessions, expired
+ * refresh tokens, revoked access-token ids past their expiry, old login failure counters.
+ * Run hourly from cron; safe to run any time and concurrently with the web app (each DELETE
+ * is one statement on rows nobody can use any more). A second copy started while one runs
+ * exits at once with 75.
+ *
+ * Exit codes: 0 done, 64 usage, 69 PostgreSQL unreachable, 70 a statement failed,
+ * 75 another copy is running, 78 bad configuration.
+ */
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+#include "sessions.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { EX_OK = 0, EX_USAGE = 64, EX_UNAVAILABLE = 69, EX_SOFTWARE = 70, EX_TEMPFAIL = 75,
+       EX_CONFIG = 78 };
+
+/* pg_try_advisory_lock key: "housekeeping" in ASCII, so it is recognisable in pg_locks. */
+#define LOCK_KEY 0x686f7573656b6565LL
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: infrascope-housekeeping [--help] [--help-config] [--version]\n"
+		"  Deletes ended sessions, expired refresh tokens and revoked token ids, and login\n"
+		"  failure counters older than LOGIN_WINDOW_MINUTES. Prints what it removed.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct err e = { 0 };
+	struct purge_counts n;
+	struct db *db = NULL;
+	bool locked = false;
+	int rc, code = EX_OK;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return EX_OK;
+		} else if (strcmp(argv[i], "--help-config") == 0) {
+			config_print_help(stdout);
+			return EX_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("infrascope-housekeeping %s\n", infrascope_version());
+			return EX_OK;
+		}
+		fprintf(stderr, "infrascope-housekeeping: unknown option %s\n", argv[i]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (config_load(&cfg, NULL, &e) != 0) {
+		fprintf(stderr, "infrascope-housekeeping: configuration error: %s\n", e.msg);
+		return EX_CONFIG;
+	}
+	log_init("infrascope-housekeeping", (enum log_level)log_level_parse(cfg.log_level), 2);
+	db = db_new(&cfg, "infrascope-housekeeping");
+	rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
+	if (rc == 0)
+		rc = db_try_advisory_lock(db, LOCK_KEY, &locked, &e);
+	if (rc == 0 && !locked) {
+		fprintf(stderr, "infrascope-housekeeping: another copy is running\n");
+		code = EX_TEMPFAIL;
+		goto out;
+	}
+	if (rc == 0)
+		rc = sessions_purge(db, cfg.login_window_minutes, &n, &e);
+	if (rc != 0) {
+		fprintf(stderr, "infrascope-housekeeping: %s\n", e.msg);
+		log_msg(LOG_LEVEL_ERROR, "housekeeping_failed", NULL, "%s", e.msg);
+		code = rc == ERR_DB_DOWN ? EX_UNAVAILABLE : EX_SOFTWARE;
+		goto out;
+	}
+	printf("removed %ld session(s), %ld revoked token id(s), %ld login counter(s)\n", n.sessions,
+	       n.revoked_tokens, n.login_attempts);
+	{
+		struct log_line l;
+
+		log_begin(&l, LOG_LEVEL_INFO, "housekeeping_done", NULL);
+		log_int(&l, "sessions", n.sessions);
+		log_int(&l, "revoked_tokens", n.revoked_tokens);
+		log_int(&l, "login_attempts", n.login_attempts);
+		log_end(&l);
+	}
+out:
+	db_free(db);
+	config_free(&cfg);
+	return code;
+}
