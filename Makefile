@@ -17,12 +17,12 @@ PORT       ?= 8080
 B          := build/$(VARIANT)
 
 # ---- Debian packages: the one list (README "Dependencies" shows it; a test checks they agree) ----
-DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev libargon2-dev libjwt-dev
+DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev libargon2-dev libjwt-dev libsnmp-dev
 DEPS_RUN   := postgresql-15 nginx openssl curl iproute2
-DEPS_TEST  := libcmocka-dev jq prometheus chromium util-linux
+DEPS_TEST  := libcmocka-dev jq prometheus chromium chromium-driver snmp util-linux
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
-PKGS       := fcgi json-c libpq libctemplate libcrypto libargon2 libjwt
+PKGS       := fcgi json-c libpq libctemplate libcrypto libargon2 libjwt netsnmp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -61,17 +61,31 @@ BATCH_BIN  := $(BATCH_SRC:batch/%.c=$(BINDIR_BAT)/%)
 
 UNIT_SRC   := $(wildcard tests/unit/*_test.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# Test-only helpers (tests/unit/*.c that are not *_test.c, e.g. the snmprec reader) go into an
+# archive linked before libinfrascope.a: a unit test pulls in only the helpers it calls. They
+# never enter libinfrascope.a.
+UNIT_SUP   := $(filter-out %_test.c,$(wildcard tests/unit/*.c))
+UNIT_SUP_A := $(B)/libunitsupport.a
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all build tests run test test-asan deps deps-build deps-run deps-test deps-list \
+# The device simulator (tests/sim: test code, never installed): infrascope-sim and the
+# cmocka tests of its modules (build/$(VARIANT)/tests/sim_*_test, run with the unit tests).
+SIM_MODSRC := $(filter-out tests/sim/sim.c tests/sim/simnet.c %_test.c,$(wildcard tests/sim/*.c))
+SIM_MODOBJ := $(SIM_MODSRC:%.c=$(B)/obj/%.o)
+SIM_BIN    := $(B)/tools/infrascope-sim
+SIM_TSRC   := $(wildcard tests/sim/*_test.c)
+SIM_TBIN   := $(SIM_TSRC:tests/sim/%.c=$(B)/tests/sim_%)
+
+.PHONY: all build tests sim run test test-asan deps deps-build deps-run deps-test deps-list \
         nginx-conf clean install db-stop db-start FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
 
 all: $(APP_BIN) $(BATCH_BIN)
 build: all
-tests: all $(UNIT_BIN) $(TOOL_BIN)
+tests: all $(UNIT_BIN) $(TOOL_BIN) sim
+sim: $(SIM_BIN) $(SIM_TBIN)
 
 # The version string carries the git revision; the header is rewritten only when it changes,
 # so a commit does not force a full rebuild.
@@ -105,13 +119,25 @@ $(BINDIR_BAT)/%: $(B)/obj/batch/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
+$(UNIT_SUP_A): $(UNIT_SUP:%.c=$(B)/obj/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(UNIT_SUP_A) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(SIM_BIN): $(B)/obj/tests/sim/sim.o $(B)/obj/tests/sim/simnet.o $(SIM_MODOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ -o $@
+
+$(B)/tests/sim_%_test: $(B)/obj/tests/sim/%_test.o $(SIM_MODOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ -lcmocka -o $@
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

@@ -209,6 +209,38 @@ const char *role_key(enum user_role r);
 /* page_text — shorthand for the request language's i18n text. */
 const char *page_text(struct http_ctx *x, const char *key);
 
+/* ui-form.c — what the account and user pages share. Returned strings live in the arena. */
+
+/* form_text — a form field with surrounding blanks trimmed; "" when absent (NULL: no memory). */
+const char *form_text(struct http_ctx *x, const char *name);
+
+/* form_checked — whether a checkbox was ticked (a browser sends unticked boxes not at all). */
+bool form_checked(struct http_ctx *x, const char *name);
+
+/* form_language — the language choice: "" (follow the browser) or a supported language. */
+bool form_language(const char *value, const char **lang);
+
+/* form_language_options — the choices as {{#name}} sections of d, with current selected. */
+void form_language_options(struct http_ctx *x, struct tpl_dict *d, const char *name,
+			   const char *current);
+
+/* form_role_options — the roles as {{#name}} sections of d, with current selected. */
+void form_role_options(struct http_ctx *x, struct tpl_dict *d, const char *name,
+		       enum user_role current);
+
+/* form_message — a validator's or the store's English message in the page's language. */
+const char *form_message(struct http_ctx *x, const char *english);
+
+/* form_time — an ISO 8601 UTC time as "YYYY-MM-DD HH:MM", or the word for never when empty. */
+const char *form_time(struct http_ctx *x, const char *iso);
+
+/* form_format — the key's text with {1}, {2}, {3} replaced by the numbers. */
+const char *form_format(struct http_ctx *x, const char *key, long long a, long long b,
+			long long c);
+
+/* form_banner — show {{#section}} of d with {{MESSAGE}} (an error or a notice). */
+void form_banner(struct tpl_dict *d, const char *section, const char *message);
+
 /* Handlers. */
 int handle_health(struct http_ctx *x);
 int handle_auth_login(struct http_ctx *x);

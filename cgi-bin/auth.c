@@ -145,10 +145,13 @@ int auth_login(struct http_ctx *x, const char *email, const char *password,
 	rc = login_attempt_reserve(db, auth_client_ip(x), email, app.cfg.login_max_failures,
 				   app.cfg.login_window_minutes, retry_after, &e);
 	if (rc == ERR_LIMIT) {
+		/* The account under attack, when the email names one, so its history shows it. */
+		if (users_get_for_login(db, x->arena, email, &u, &hash, NULL) != 0)
+			u.id = 0;
 		payload = json_object_new_object();
 		json_object_object_add(payload, "email", json_object_new_string(email));
 		json_object_object_add(payload, "retry_after", json_object_new_int(*retry_after));
-		app_audit(x, "login_blocked", "warning", 0, "too many failed logins", payload);
+		app_audit(x, "login_blocked", "warning", u.id, "too many failed logins", payload);
 		return ERR_LIMIT;
 	}
 	if (rc != 0)
@@ -193,8 +196,9 @@ int auth_login(struct http_ctx *x, const char *email, const char *password,
 	return 0;
 }
 
-int auth_refresh(struct http_ctx *x, const char *refresh_token, int grace_seconds,
-		 struct auth_tokens *out)
+/* auth_refresh, also telling whether a refusal was a race with a parallel request (*raced). */
+static int refresh_pair(struct http_ctx *x, const char *refresh_token, int grace_seconds,
+			struct auth_tokens *out, bool *raced)
 {
 	struct db *db = app_thread_of(x)->db;
 	struct session_lifetimes l = lifetimes();
@@ -205,6 +209,7 @@ int auth_refresh(struct http_ctx *x, const char *refresh_token, int grace_second
 
 	memset(out, 0, sizeof *out);
 	rc = session_refresh(db, refresh_token, &l, grace_seconds, &ticket, &e);
+	*raced = rc == ERR_DENIED && ticket.raced;
 	if (rc == ERR_CONFLICT) {
 		json_object *payload = json_object_new_object();
 
@@ -227,6 +232,14 @@ int auth_refresh(struct http_ctx *x, const char *refresh_token, int grace_second
 	if (rc != 0)
 		memset(out, 0, sizeof *out);
 	return rc;
+}
+
+int auth_refresh(struct http_ctx *x, const char *refresh_token, int grace_seconds,
+		 struct auth_tokens *out)
+{
+	bool raced;
+
+	return refresh_pair(x, refresh_token, grace_seconds, out, &raced);
 }
 
 int auth_logout(struct http_ctx *x, const char *refresh_token)
@@ -309,6 +322,7 @@ static int authenticate_cookies(struct http_ctx *x, struct err *e)
 	const char *access = http_param_get(&x->req.cookies, cookie_name(x, COOKIE_ACCESS));
 	const char *refresh = http_param_get(&x->req.cookies, cookie_name(x, COOKIE_REFRESH));
 	struct auth_tokens t;
+	bool raced = false;
 	int rc = ERR_DENIED;
 
 	if (access != NULL && access[0] != '\0') {
@@ -318,10 +332,18 @@ static int authenticate_cookies(struct http_ctx *x, struct err *e)
 	}
 	if (refresh == NULL || refresh[0] == '\0')
 		return rc;
-	rc = auth_refresh(x, refresh, COOKIE_REFRESH_GRACE_SECONDS, &t);
+	rc = refresh_pair(x, refresh, COOKIE_REFRESH_GRACE_SECONDS, &t, &raced);
 	if (rc == ERR_DENIED) {
-		auth_clear_cookies(x);
-		return err_set(e, ERR_DENIED, "the session cookie was refused");
+		/*
+		 * A parallel request of this browser (another tab) rotated the cookie a moment ago
+		 * and its answer carries the new pair: clearing the cookies here would delete those
+		 * and sign the browser out. Only a refused session loses its cookies.
+		 */
+		if (!raced)
+			auth_clear_cookies(x);
+		return err_set(e, ERR_DENIED, raced ? "the session cookie was just rotated by a "
+						      "parallel request"
+						    : "the session cookie was refused");
 	}
 	if (rc != 0)
 		return rc;
@@ -467,9 +489,19 @@ static bool origin_acceptable(struct http_ctx *x)
 		return false;
 	{
 		const char *scheme = x->req.https ? "https://" : "http://";
-		size_t sl = strlen(scheme);
+		const char *port = http_env(&x->req, "SERVER_PORT");
+		size_t sl = strlen(scheme), hl = strlen(host);
+		const char *rest;
 
-		return strncasecmp(origin, scheme, sl) == 0 && strcasecmp(origin + sl, host) == 0;
+		if (strncasecmp(origin, scheme, sl) != 0)
+			return false;
+		rest = origin + sl;
+		if (strcasecmp(rest, host) == 0)
+			return true;
+		/* Debian's fastcgi_params sends HTTP_HOST as nginx's $host, which has no port, while
+		 * a browser's Origin names the port when it is not the scheme's default. */
+		return port != NULL && strncasecmp(rest, host, hl) == 0 && rest[hl] == ':' &&
+		       strcmp(rest + hl + 1, port) == 0;
 	}
 }
 

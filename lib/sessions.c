@@ -150,6 +150,7 @@ int session_refresh(struct db *db, const char *refresh_token, const struct sessi
 	}
 	if (used) {
 		if (used_ago <= (double)grace_seconds) {
+			out->raced = true;
 			rc = err_set(e, ERR_DENIED, "refresh token used %.1f s ago (a parallel request)",
 				     used_ago);
 			goto fail;

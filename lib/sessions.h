@@ -31,6 +31,7 @@ struct session_ticket {
 	char refresh_token[REFRESH_TOKEN_LEN];
 	int64_t refresh_expires;    /* unix time */
 	int64_t user_id;
+	bool raced;                 /* refused: used by a parallel request within the grace time */
 };
 
 struct session_lifetimes {
@@ -44,7 +45,8 @@ int session_start(struct db *db, int64_t user_id, const char *client_ip, const c
 
 /*
  * session_refresh — trade refresh_token for the next one (out->user_id and session_id set).
- * ERR_DENIED: unknown, expired, revoked, user disabled, or reused within grace_seconds.
+ * ERR_DENIED: unknown, expired, revoked, user disabled, or reused within grace_seconds (then
+ * out->raced is set: the parallel request that used it holds the newer token).
  * ERR_CONFLICT: reused later than that — the session is now revoked (out->user_id and
  * session_id say whose, for the audit log).
  */

@@ -54,6 +54,12 @@ expect_eq "malformed JSON is 400" "$STATUS" 400
 expect_eq "malformed JSON has its own code" "$(json .error.code)" invalid_json
 expect_match "the message names the problem" "$(json .error.message)" 'unexpected end of data at offset 5'
 
+http PATCH /api/v1/users/me -H 'Content-Type: application/json' --data '{"a":'
+expect_eq "a route that needs sign-in answers 401 before it looks at the body" "$STATUS" 401
+expect_eq "in the JSON error shape" "$(json .error.code)" unauthorized
+http PATCH /api/v1/users/me -H "Authorization: Bearer $(admin_token)" -H 'Content-Type: application/json' --data '{"a":'
+expect_eq "signed in, the same malformed body is 400" "$STATUS $(json .error.code)" "400 invalid_json"
+
 http PUT /api/v1/session/language -H 'Content-Type: application/json' --data '{"lang":"en"} trailing'
 expect_eq "data after the JSON value is 400" "$STATUS" 400
 

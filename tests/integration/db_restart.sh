@@ -1,8 +1,16 @@
 # The app survives PostgreSQL going away and coming back: 503 with db "down" while it is
-# gone (within 2 s), 200 again once it is back, the same app process throughout.
+# gone (within 2 s), 200 again once it is back, the same app process throughout. A signed-in
+# caller gets 503 too, never 401 (an outage is not a sign-out), and stays signed in after.
 . "$(dirname "$0")/lib.sh"
 
 app_pid=$(cat "$STACK/run/app.pid")
+unavailable_text=$(awk -F '\t' '$1 == "error_503_text" { print $2; exit }' "$REPO/templates/i18n/en.tsv")
+
+# Sign in before the database goes: a browser session and a Bearer token of the first admin.
+jar="$T_TMP/admin.jar"
+check "a browser signs in before the restart" browser_login "$jar" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+token=$(admin_token)
+check "and a script gets a token" test -n "$token"
 
 # now_ms: wall clock in milliseconds.
 now_ms() { date +%s%3N; }
@@ -42,9 +50,14 @@ for mode in fast immediate; do
 	elapsed=$(( $(now_ms) - start ))
 	check "and they answer fast (${elapsed} ms for 8 requests) ($mode)" test "$elapsed" -lt 2000
 
+	http GET / -b "$jar" -H 'Accept-Language: en'
+	expect_eq "a signed-in page answers 503 ($mode)" "$STATUS" 503
+	expect_eq "as an HTML page ($mode)" "$(header content-type)" "text/html; charset=utf-8"
+	expect_match "saying the database is unavailable ($mode)" "$BODY" "$unavailable_text"
+	http GET /api/v1/users/me -H "Authorization: Bearer $token"
+	expect_eq "a Bearer call answers 503, not 401 ($mode)" "$STATUS $(json .error.code)" "503 db_down"
 	http GET /
-	expect_eq "the home page still renders, with 503 ($mode)" "$STATUS" 503
-	expect_match "and says the database is unavailable ($mode)" "$BODY" 'banner-error'
+	expect_eq "without a session the home page still sends to the sign-in page ($mode)" "$STATUS $(header location)" "303 /login"
 
 	pg_start
 	if ms=$(until_status 200 5000 /api/v1/health); then
@@ -54,6 +67,10 @@ for mode in fast immediate; do
 	fi
 	statuses=$(for i in $(seq 1 12); do curl -s -o /dev/null -w '%{http_code}\n' "$BASE_URL/api/v1/health" & done; wait)
 	expect_eq "then every thread answers 200 ($mode)" "$(echo "$statuses" | sort -u | tr -d '\n')" 200
+	http GET / -b "$jar"
+	expect_eq "the browser is still signed in ($mode)" "$STATUS" 200
+	http GET /api/v1/users/me -H "Authorization: Bearer $token"
+	expect_eq "and the token still works ($mode)" "$STATUS" 200
 	check "the same app process served throughout ($mode)" kill -0 "$app_pid"
 	expect_eq "no app restart happened ($mode)" "$(cat "$STACK/run/app.pid")" "$app_pid"
 done

@@ -53,6 +53,13 @@ expect_eq "the unknown path is 404" "$STATUS" 404
 after=$(series_value infrascope_http_requests_total "$um")
 expect_eq "a 404 is counted under route=\"unmatched\"" "$((after - before))" 1
 
+me='route="api_me",method="GET",status="401"'
+before=$(series_value infrascope_http_requests_total "$me")
+http GET /api/v1/users/me
+expect_eq "an anonymous call to a signed-in route is 401" "$STATUS" 401
+after=$(series_value infrascope_http_requests_total "$me")
+expect_eq "and is counted under its route with status 401" "$((after - before))" 1
+
 # A scrape is itself a request in flight while it renders: alone, it sees exactly 1.
 http GET /metrics
 expect_match "the scrape sees itself in flight" "$(printf '%s\n' "$BODY" | grep '^infrascope_http_requests_in_flight ')" ' 1$'

@@ -157,6 +157,26 @@ resp=$(curl -sk -o /dev/null -D - --max-time 5 "https://127.0.0.1:$https_port/st
 expect_match "static files over HTTPS" "$resp" '^HTTP/[0-9.]+ 200'
 expect_match "carry HSTS too" "$resp" '[Ss]trict-[Tt]ransport-[Ss]ecurity: '
 
+# Signing in over HTTPS: the session cookies get the __Host- prefix and Secure.
+live="https://127.0.0.1:$https_port"
+jar="$D/live/https.jar"
+hdrs=$(curl -sk -D - -o "$D/live/login.html" -c "$jar" -b "$jar" --max-time 5 "$live/login" | tr -d '\r')
+expect_match "over HTTPS the sign-in form's seed cookie is __Host- and Secure" "$hdrs" \
+	'^[Ss]et-[Cc]ookie: __Host-is_csrf=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Strict; Secure$'
+csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$D/live/login.html" | head -n 1)
+hdrs=$(curl -sk -D - -o /dev/null -c "$jar" -b "$jar" --max-time 10 --data-urlencode "csrf=$csrf" \
+	--data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD" "$live/login" | tr -d '\r')
+expect_match "signing in over HTTPS answers 303" "$hdrs" '^HTTP/[0-9.]+ 303'
+expect_match "with a __Host-is_access cookie: Secure, HttpOnly, SameSite=Strict" "$hdrs" \
+	'^[Ss]et-[Cc]ookie: __Host-is_access=[^;]+; Path=/; Max-Age=[0-9]+; HttpOnly; SameSite=Strict; Secure$'
+expect_match "and a __Host-is_refresh cookie the same way" "$hdrs" \
+	'^[Ss]et-[Cc]ookie: __Host-is_refresh=[^;]+; Path=/; Max-Age=[0-9]+; HttpOnly; SameSite=Strict; Secure$'
+expect_eq "the secure cookies sign the browser in" \
+	"$(curl -sk -o /dev/null -w '%{http_code}' -b "$jar" --max-time 5 "$live/account")" 200
+access=$(awk -F '\t' '$6 == "__Host-is_access" { print $7 }' "$jar")
+expect_eq "under HTTPS a cookie without the prefix is not a session" \
+	"$(curl -sk -o /dev/null -w '%{http_code}' -H "Cookie: is_access=$access" --max-time 5 "$live/account")" 303
+
 live_master=$(cat "$LIVE_PID" 2>/dev/null)
 stop_live
 if [ -n "$live_master" ] && ! kill -0 "$live_master" 2>/dev/null; then

@@ -26,6 +26,12 @@ refuses "FCGI_SOCKET on all interfaces is refused" 'FCGI_SOCKET=":9000"' FCGI_SO
 refuses "DEFAULT_LANGUAGE=de is refused, listing the choices" 'one of ru, en' DEFAULT_LANGUAGE=de
 refuses "HTTP_MAX_BODY_BYTES=1k is refused" 'HTTP_MAX_BODY_BYTES="1k"' HTTP_MAX_BODY_BYTES=1k
 refuses "a secret never appears in the message" '"\(hidden\)"' "DATABASE_URL=$(printf 'postgres://u:s3cret@h/db\001')"
+refuses "ENVIRONMENT=production with a short SECRET_KEY is refused, naming SECRET_KEY" \
+	'configuration error: SECRET_KEY: with ENVIRONMENT=production it must be at least 32 bytes' \
+	ENVIRONMENT=production SECRET_KEY=short
+refuses "ENVIRONMENT=production with FIRST_SUPERUSER_PASSWORD=CHANGE_ME is refused" \
+	'FIRST_SUPERUSER_PASSWORD' ENVIRONMENT=production SECRET_KEY="$(openssl rand -hex 32)" FIRST_SUPERUSER_PASSWORD=CHANGE_ME
+refuses "an unusable BACKEND_CORS_ORIGINS is refused, naming it" 'BACKEND_CORS_ORIGINS: "\*"' 'BACKEND_CORS_ORIGINS=*'
 out=$(env DATABASE_URL="$(printf 'postgres://u:s3cret@h/db\001')" "$APP_BIN" 2>&1)
 expect_no_match "the secret itself is not printed" "$out" 's3cret'
 

@@ -11,7 +11,10 @@
 
 /* ---- a fake environment: a small table config_load reads through fake_getenv ---- */
 
-#define FAKE_MAX 8
+#define FAKE_MAX 16
+
+/* 32 bytes: the least a production SECRET_KEY may have. */
+#define GOOD_KEY "0123456789abcdef0123456789abcdef"
 
 struct kv {
 	const char *name;
@@ -109,6 +112,15 @@ static void defaults_load(void **state)
 	assert_int_equal(cfg.http_max_body_bytes, 1048576);
 	assert_string_equal(cfg.log_level, "info");
 	assert_string_equal(cfg.default_language, "ru");
+	assert_string_equal(cfg.secret_key, "");
+	assert_int_equal(cfg.access_token_minutes, 15);
+	assert_int_equal(cfg.refresh_token_days, 7);
+	assert_int_equal(cfg.session_max_days, 30);
+	assert_string_equal(cfg.first_superuser_email, "admin@infrascope.local");
+	assert_string_equal(cfg.first_superuser_password, "");
+	assert_string_equal(cfg.cors_origins, "");
+	assert_int_equal(cfg.login_max_failures, 5);
+	assert_int_equal(cfg.login_window_minutes, 15);
 	config_free(&cfg);
 	assert_null(cfg.environment);
 	assert_int_equal(cfg.fcgi_threads, 0);
@@ -138,6 +150,8 @@ static void values_are_read_from_the_table(void **state)
 
 	env_clear();
 	env_set("ENVIRONMENT", "production");
+	env_set("SECRET_KEY", GOOD_KEY);
+	env_set("FIRST_SUPERUSER_PASSWORD", "a-long-first-password");
 	env_set("POSTGRES_PORT", "6432");
 	env_set("POSTGRES_PASSWORD", "s3cret");
 	env_set("LOG_LEVEL", "debug");
@@ -150,6 +164,8 @@ static void values_are_read_from_the_table(void **state)
 	assert_string_equal(cfg.log_level, "debug");
 	assert_string_equal(cfg.default_language, "en");
 	assert_int_equal(cfg.http_max_body_bytes, 1024);
+	assert_string_equal(cfg.secret_key, GOOD_KEY);
+	assert_string_equal(cfg.first_superuser_password, "a-long-first-password");
 	config_free(&cfg);
 }
 
@@ -368,11 +384,17 @@ static void failure_late_in_the_table_frees_everything(void **state)
 	struct config cfg;
 	struct err e;
 
-	/* DEFAULT_LANGUAGE is the last variable: every string before it was already allocated. */
-	assert_int_equal(load_one(&cfg, &e, "DEFAULT_LANGUAGE", "fr"), ERR_INVALID);
+	/* LOGIN_WINDOW_MINUTES is the last variable: every string before it was already allocated. */
+	assert_int_equal(load_one(&cfg, &e, "LOGIN_WINDOW_MINUTES", "0"), ERR_INVALID);
 	assert_null(cfg.postgres_server);
 	assert_null(cfg.sql_dir);
 	assert_null(cfg.log_level);
+	assert_null(cfg.secret_key);
+	assert_null(cfg.cors_origins);
+	/* The rules across variables run after all of them loaded: a refusal there frees too. */
+	assert_int_equal(load_one(&cfg, &e, "BACKEND_CORS_ORIGINS", "*"), ERR_INVALID);
+	assert_null(cfg.cors_origins);
+	assert_null(cfg.first_superuser_email);
 	/* The ASan build's leak checker fails the test when anything was left behind. */
 }
 
@@ -385,7 +407,7 @@ static void descriptor_table_is_consistent(void **state)
 	size_t help_len = 0;
 	FILE *f;
 
-	assert_int_equal(n, 18);
+	assert_int_equal(n, 27);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(v[i].name);
 		assert_non_null(v[i].def);
@@ -449,6 +471,141 @@ static void readme_lists_every_variable(void **state)
 		fail_msg("README.md lacks %d of the %zu variables in config_vars()", missing, n);
 }
 
+/* The environment holds exactly the NULL-terminated name/value pairs; returns config_load's code. */
+static int load_env(struct config *cfg, struct err *e, ...)
+{
+	va_list ap;
+	const char *name;
+	int rc;
+
+	env_clear();
+	va_start(ap, e);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		env_set(name, va_arg(ap, const char *));
+	va_end(ap);
+	err_clear(e);
+	rc = config_load(cfg, fake_getenv, e);
+	if (rc != 0)
+		assert_null(cfg->environment);
+	return rc;
+}
+
+static void production_refuses_a_short_secret_key(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct err e;
+
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", "short",
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password", NULL),
+			 ERR_INVALID);
+	assert_non_null(strstr(e.msg, "SECRET_KEY"));
+	assert_non_null(strstr(e.msg, "32"));
+	assert_null(strstr(e.msg, "short")); /* the secret itself is never shown */
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production",
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password", NULL),
+			 ERR_INVALID);
+	assert_non_null(strstr(e.msg, "SECRET_KEY"));
+	/* 31 bytes are one too few; 32 are enough. */
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY",
+				  GOOD_KEY + 1, "FIRST_SUPERUSER_PASSWORD", "a-long-first-password",
+				  NULL),
+			 ERR_INVALID);
+	assert_non_null(strstr(e.msg, "SECRET_KEY"));
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password", NULL),
+			 0);
+	config_free(&cfg);
+}
+
+static void production_refuses_a_weak_first_password(void **state)
+{
+	(void)state;
+	static const char *const weak[] = { NULL, "CHANGE_ME", "change_me", "changethis",
+					    "12345678901" /* 11 */, "Пароль-1234" /* 11 characters */ };
+	struct config cfg;
+	struct err e;
+
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+		int rc = weak[i] != NULL
+				 ? load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+					    "FIRST_SUPERUSER_PASSWORD", weak[i], NULL)
+				 : load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+					    NULL);
+
+		if (rc != ERR_INVALID)
+			fail_msg("FIRST_SUPERUSER_PASSWORD=%s accepted in production",
+				 weak[i] != NULL ? weak[i] : "(unset)");
+		if (strstr(e.msg, "FIRST_SUPERUSER_PASSWORD") == NULL)
+			fail_msg("message \"%s\" does not name FIRST_SUPERUSER_PASSWORD", e.msg);
+		if (weak[i] != NULL && strstr(e.msg, weak[i]) != NULL && strcmp(weak[i], "CHANGE_ME") != 0)
+			fail_msg("message \"%s\" shows the password", e.msg);
+	}
+	/* 12 characters are enough, Cyrillic ones too (24 bytes). */
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+				  "FIRST_SUPERUSER_PASSWORD", "123456789012", NULL),
+			 0);
+	config_free(&cfg);
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+				  "FIRST_SUPERUSER_PASSWORD", "Пароль-12345", NULL),
+			 0);
+	config_free(&cfg);
+}
+
+static void development_and_test_allow_empty_secrets(void **state)
+{
+	(void)state;
+	static const char *const envs[] = { "development", "test" };
+	struct config cfg;
+	struct err e;
+
+	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
+		assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", envs[i], NULL), 0);
+		assert_string_equal(cfg.secret_key, "");
+		assert_string_equal(cfg.first_superuser_password, "");
+		config_free(&cfg);
+		assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", envs[i], "SECRET_KEY", "short",
+					  "FIRST_SUPERUSER_PASSWORD", "CHANGE_ME", NULL),
+				 0);
+		config_free(&cfg);
+	}
+}
+
+static void bad_cors_origins_are_refused_by_name(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct err e;
+
+	assert_rejected("BACKEND_CORS_ORIGINS", "*", "BACKEND_CORS_ORIGINS", "*", NULL);
+	assert_rejected("BACKEND_CORS_ORIGINS", "https://a.example/app", "BACKEND_CORS_ORIGINS",
+			"https://a.example/app", NULL);
+	assert_rejected("BACKEND_CORS_ORIGINS", "https://a.example,null", "BACKEND_CORS_ORIGINS",
+			"null", NULL);
+	assert_rejected("BACKEND_CORS_ORIGINS", "[\"https://a.example\"", "BACKEND_CORS_ORIGINS",
+			NULL);
+	assert_int_equal(load_one(&cfg, &e, "BACKEND_CORS_ORIGINS",
+				  "https://a.example, http://127.0.0.1:3000"),
+			 0);
+	assert_string_equal(cfg.cors_origins, "https://a.example, http://127.0.0.1:3000");
+	config_free(&cfg);
+	assert_int_equal(load_one(&cfg, &e, "BACKEND_CORS_ORIGINS", "[\"https://a.example\"]"), 0);
+	config_free(&cfg);
+}
+
+static void account_settings_have_ranges(void **state)
+{
+	(void)state;
+	assert_rejected("ACCESS_TOKEN_EXPIRE_MINUTES", "0", "ACCESS_TOKEN_EXPIRE_MINUTES",
+			"from 1 to 1440", NULL);
+	assert_rejected("REFRESH_TOKEN_EXPIRE_DAYS", "91", "from 1 to 90", NULL);
+	assert_rejected("SESSION_MAX_DAYS", "0", "from 1 to 365", NULL);
+	assert_rejected("LOGIN_MAX_FAILURES", "101", "from 1 to 100", NULL);
+	assert_rejected("LOGIN_WINDOW_MINUTES", "abc", "not an integer", NULL);
+	assert_rejected("FIRST_SUPERUSER_EMAIL", "ab", "FIRST_SUPERUSER_EMAIL", NULL);
+	assert_rejected("SECRET_KEY", "key\x01with-control", "SECRET_KEY", "(hidden)", NULL);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(defaults_load),
 	cmocka_unit_test(empty_value_counts_as_unset),
@@ -468,6 +625,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(failure_late_in_the_table_frees_everything),
 	cmocka_unit_test(descriptor_table_is_consistent),
 	cmocka_unit_test(readme_lists_every_variable),
+	cmocka_unit_test(production_refuses_a_short_secret_key),
+	cmocka_unit_test(production_refuses_a_weak_first_password),
+	cmocka_unit_test(development_and_test_allow_empty_secrets),
+	cmocka_unit_test(bad_cors_origins_are_refused_by_name),
+	cmocka_unit_test(account_settings_have_ranges),
 };
 
 UNIT_MAIN(tests)

@@ -672,11 +672,11 @@ static int handler_a(struct http_ctx *x)
 }
 
 static const struct http_route routes[] = {
-	{ HTTP_GET, "/api/v1/health", handler_a, "health", 0 },
-	{ HTTP_GET, "/api/v1/users/me", handler_a, "users_me", 0 },
-	{ HTTP_GET | HTTP_PATCH | HTTP_DELETE, "/api/v1/users/{id:int}", handler_a, "user", 0 },
-	{ HTTP_GET, "/api/v1/stores/{code}", handler_a, "store", 0 },
-	{ HTTP_POST, "/api/v1/stores/{code}/devices/{serial}", handler_a, "store_device", 0 },
+	{ HTTP_GET, "/api/v1/health", handler_a, "health", 0, 0 },
+	{ HTTP_GET, "/api/v1/users/me", handler_a, "users_me", 0, 0 },
+	{ HTTP_GET | HTTP_PATCH | HTTP_DELETE, "/api/v1/users/{id:int}", handler_a, "user", 0, 0 },
+	{ HTTP_GET, "/api/v1/stores/{code}", handler_a, "store", 0, 0 },
+	{ HTTP_POST, "/api/v1/stores/{code}/devices/{serial}", handler_a, "store_device", 0, 0 },
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -862,7 +862,7 @@ static void routes_check_rejects_bad_patterns(void **state)
 	static const char *const good[] = { "/", "/a", "/a/{x}", "/a/{x_y:int}/b", "/a/{x}/{y}" };
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct http_route r = { HTTP_GET, bad[i], handler_a, "r", 0 };
+		struct http_route r = { HTTP_GET, bad[i], handler_a, "r", 0, 0 };
 		struct err e;
 
 		err_clear(&e);
@@ -871,7 +871,7 @@ static void routes_check_rejects_bad_patterns(void **state)
 		assert_non_null(strstr(e.msg, bad[i]));
 	}
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-		struct http_route r = { HTTP_GET, good[i], handler_a, "r", 0 };
+		struct http_route r = { HTTP_GET, good[i], handler_a, "r", 0, 0 };
 		struct err e;
 
 		if (http_routes_check(&r, 1, &e) != 0)
@@ -883,13 +883,13 @@ static void routes_check_rejects_duplicates_and_missing_fields(void **state)
 {
 	(void)state;
 	struct http_route dup[] = {
-		{ HTTP_GET, "/a", handler_a, "same", 0 },
-		{ HTTP_GET, "/b", handler_a, "other", 0 },
-		{ HTTP_POST, "/c", handler_a, "same", 0 },
+		{ HTTP_GET, "/a", handler_a, "same", 0, 0 },
+		{ HTTP_GET, "/b", handler_a, "other", 0, 0 },
+		{ HTTP_POST, "/c", handler_a, "same", 0, 0 },
 	};
-	struct http_route no_methods = { 0, "/a", handler_a, "a", 0 };
-	struct http_route no_handler = { HTTP_GET, "/a", NULL, "a", 0 };
-	struct http_route no_name = { HTTP_GET, "/a", handler_a, NULL, 0 };
+	struct http_route no_methods = { 0, "/a", handler_a, "a", 0, 0 };
+	struct http_route no_handler = { HTTP_GET, "/a", NULL, "a", 0, 0 };
+	struct http_route no_name = { HTTP_GET, "/a", handler_a, NULL, 0, 0 };
 	struct err e;
 
 	err_clear(&e);

@@ -1,0 +1,85 @@
+/*
+ * snmp — asynchronous SNMP reads over many devices at once (net-snmp, single-session API).
+ *
+ * A job names one device (address, port, community) and what to read from it: a list of
+ * scalar GETs and a list of subtrees to walk. snmp_run() works through any number of jobs
+ * with at most `concurrency` in flight, each with its own timeout and retries, all in one
+ * thread: sockets are watched with poll(), so there is no 1,024-descriptor ceiling. Walks use
+ * GETBULK (v2c) or GETNEXT (v1), stop at the end of the subtree, refuse OIDs that do not
+ * increase and stop at SNMP_MAX_ROWS rows. A device that does not answer v2c is asked again
+ * in v1 (old print servers). Every failure — timeout, an error status, a malformed answer —
+ * lands in that job's status and message; the others go on. Results live in the caller's
+ * arena, sorted by OID.
+ *
+ * snmp_init() must run once per process before the first snmp_run (it sets net-snmp up not to
+ * read MIBs, configuration files or persistent state).
+ */
+#ifndef INFRASCOPE_SNMP_H
+#define INFRASCOPE_SNMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "snmp_value.h"
+
+struct arena;
+
+#define SNMP_MAX_GETS 64        /* scalar OIDs per job */
+#define SNMP_MAX_WALKS 32       /* subtrees per job */
+#define SNMP_MAX_ROWS 20000     /* varbinds per job, all walks together */
+#define SNMP_GET_CHUNK 24       /* OIDs per GET PDU */
+
+enum snmp_status {
+	SNMP_OK = 0,
+	SNMP_TIMEOUT,          /* no answer in either version */
+	SNMP_ERROR_STATUS,     /* the agent answered with an error (authorization, genErr...) */
+	SNMP_BAD_ANSWER,       /* OIDs not increasing, too many rows, undecodable */
+	SNMP_LOCAL_ERROR,      /* bad address, no socket, out of memory */
+};
+
+struct snmp_job {
+	/* Input. */
+	const char *host;               /* IPv4 address or host name */
+	unsigned port;                  /* 0 = 161 */
+	const char *community;
+	const struct snmp_oid *gets;
+	size_t ngets;
+	const struct snmp_oid *walks;
+	size_t nwalks;
+	bool v1_only;                   /* skip v2c (known v1-only device) */
+
+	/* Output (valid after snmp_run). */
+	enum snmp_status status;
+	char message[160];
+	int version;                    /* 1 or 2 (v2c): the version that answered */
+	struct snmp_varbind *vbs;       /* sorted by OID, in the arena */
+	size_t nvbs;
+	bool truncated;                 /* SNMP_MAX_ROWS was reached */
+	double elapsed_ms;              /* from the first request to the last answer */
+};
+
+struct snmp_options {
+	int concurrency;                /* jobs in flight, >= 1 */
+	int timeout_ms;                 /* per request */
+	int retries;                    /* per request, after the first try */
+	int bulk_repetitions;            /* GETBULK */
+	bool v1_fallback;               /* ask again in v1 after a v2c timeout */
+};
+
+/* snmp_options_default — 256 in flight, 1000 ms, 1 retry, 20 repetitions, v1 fallback on. */
+struct snmp_options snmp_options_default(void);
+
+/* snmp_init — set net-snmp up for this process (idempotent, thread-safe). */
+void snmp_init(void);
+
+/*
+ * snmp_run — run every job to completion. Returns 0 (each job's own status says how it
+ * went), or ERR_INVALID for bad options, ERR_NOMEM when the arena is exhausted.
+ */
+int snmp_run(const struct snmp_options *o, struct snmp_job *jobs, size_t njobs, struct arena *a,
+	     struct err *e);
+
+const char *snmp_status_name(enum snmp_status s);
+
+#endif
