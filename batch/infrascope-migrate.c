@@ -195,6 +195,13 @@ int main(int argc, char **argv)
 	else
 		printf("applied %d migration(s): schema is at version %d\n", applied, version);
 	rc = ensure_first_admin(db, &cfg, &e);
+	if (rc == ERR_INVALID) {
+		/* A bad FIRST_SUPERUSER_* is a settings problem, like any other variable. */
+		fprintf(stderr, "infrascope-migrate: configuration error: %s\n", e.msg);
+		code = EX_CONFIG;
+		rc = 0;
+		goto out;
+	}
 	if (rc != 0)
 		goto out;
 	{

@@ -57,6 +57,18 @@ int handle_login_form(struct http_ctx *x)
 	    strlen(email) > 254 || strlen(password) > 1024)
 		return render_login(x, 422, email != NULL && strlen(email) <= 254 ? email : "", next,
 				    page_text(x, "login_missing"));
+	/* People paste emails with spaces around them; the API trims too. */
+	while (*email == ' ' || *email == '\t')
+		email++;
+	{
+		size_t n = strlen(email);
+
+		while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
+			n--;
+		email = arena_strndup(x->arena, email, n);
+		if (email == NULL)
+			return ERR_NOMEM;
+	}
 	rc = auth_login(x, email, password, &t, &retry_after);
 	if (rc == ERR_LIMIT) {
 		char ra[16], *msg;

@@ -125,7 +125,7 @@ expect_eq "for an admin account" "$(fresh_psql "$url" "SELECT role FROM users WH
 url=$(fresh_db migrate_fresh)
 out=$(DATABASE_URL="$url" FIRST_SUPERUSER_EMAIL=weak@test.local FIRST_SUPERUSER_PASSWORD=password "$MIGRATE_BIN" 2>&1)
 rc=$?
-check "a weak FIRST_SUPERUSER_PASSWORD is refused (exit $rc)" test "$rc" -ne 0
+expect_eq "a weak FIRST_SUPERUSER_PASSWORD is a configuration error (exit 78)" "$rc" 78
 expect_match "naming it and the rule" "$out" 'FIRST_SUPERUSER_PASSWORD: .*common'
 expect_eq "and no account is created" "$(fresh_psql "$url" "SELECT count(*) FROM users")" 0
 
