@@ -5,7 +5,7 @@
 # Runs inside the runner's network namespace (only lo); needs the Debian package `snmp`.
 . "$(dirname "$0")/lib.sh"
 
-SNMPREC_DIR=${SNMPREC_DIR:-$(cd "$REPO/../shared/snmprec" 2>/dev/null && pwd)}
+SNMPREC_DIR=${SNMPREC_DIR:-$(cd "$REPO/tests/fixtures/snmprec" 2>/dev/null && pwd)}
 case ${APP_BIN:-} in
 */build/asan/*) VARIANT=asan ;;
 *) VARIANT=${VARIANT:-release} ;;
@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "$SNMPREC_DIR" ] || [ ! -f "$SNMPREC_DIR/hp_color-laserjet-pro-m252dw.snmprec" ]; then
-	echo "1..0 # SKIP no snmprec fixtures (set SNMPREC_DIR; expected ../shared/snmprec next to the repository)"
+	echo "1..0 # SKIP no snmprec fixtures (set SNMPREC_DIR; expected tests/fixtures/snmprec)"
 	exit 0
 fi
 for tool in snmpget snmpwalk snmpbulkwalk snmpbulkget snmpset python3; do

@@ -1,6 +1,6 @@
 /* Tests of the snmprec loader: PROTOCOLS.md §8 rules on a small synthetic walk
  * (tests/sim/testdata/mini.snmprec), value conversion per tag, lookups, and every real walk
- * in ../shared/snmprec (or $SNMPREC_DIR) loading without a crash. */
+ * in tests/fixtures/snmprec (or $SNMPREC_DIR) loading without a crash. */
 #include "../unit/unit.h"
 
 #include "ber.h"
@@ -191,7 +191,7 @@ static void real_walks(void **state)
 
 	(void)state;
 	if (!dir)
-		dir = UNIT_SRCDIR "/../shared/snmprec";
+		dir = UNIT_SRCDIR "/tests/fixtures/snmprec";
 	d = opendir(dir);
 	if (!d) {
 		print_message("# skipped: no snmprec directory %s\n", dir);

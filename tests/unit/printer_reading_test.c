@@ -1,5 +1,5 @@
 /*
- * printer_reading and printer_json against every printer walk in ../shared/snmprec and against
+ * printer_reading and printer_json against every printer walk in tests/fixtures/snmprec and against
  * synthetic walks for the edge cases. The expected readings were derived by hand from the
  * fixture lines (grep the OIDs) with RFC 3805 and the rules of docs/PRINTERS.md; a comment
  * above each fixture explains what is not obvious.

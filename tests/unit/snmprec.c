@@ -27,7 +27,7 @@ const char *snmprec_dir(void)
 		return env;
 	if (dir[0] != '\0')
 		return dir;
-	/* <repo>/build/<variant>/tests/<binary>  ->  <repo>/../shared/snmprec */
+	/* <repo>/build/<variant>/tests/<binary>  ->  <repo>/tests/fixtures/snmprec */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
@@ -39,11 +39,11 @@ const char *snmprec_dir(void)
 			*slash = '\0';
 		}
 		if (exe[0] != '\0' &&
-		    (size_t)snprintf(dir, sizeof dir, "%s/../shared/snmprec", exe) < sizeof dir &&
+		    (size_t)snprintf(dir, sizeof dir, "%s/tests/fixtures/snmprec", exe) < sizeof dir &&
 		    is_dir(dir))
 			return dir;
 	}
-	snprintf(dir, sizeof dir, "%s", "../shared/snmprec");
+	snprintf(dir, sizeof dir, "%s", "tests/fixtures/snmprec");
 	return dir;
 }
 

@@ -1,6 +1,6 @@
 /*
  * snmprec — test-only reader of snmpsim "snmprec" walk files (the *.snmprec files of
- * ../shared/snmprec) into a struct snmp_table. Never part of the product: the fixtures are
+ * tests/fixtures/snmprec) into a struct snmp_table. Never part of the product: the fixtures are
  * GPL/BSD test data, and this file is linked into unit tests only.
  *
  * Format (PROTOCOLS.md §8): one record per line, OID|TAG|VALUE, split on the first two '|'
@@ -10,7 +10,7 @@
  * literal ("value=..."); other modules are skipped. Empty lines, '#' comments, invalid OIDs
  * (anonymised "xx" components) and unknown tags are skipped and counted.
  *
- * Where the files are: $SNMPREC_DIR, else ../shared/snmprec next to the checkout, found from
+ * Where the files are: $SNMPREC_DIR, else tests/fixtures/snmprec of the checkout, found from
  * the test binary's path (build/<variant>/tests/<name>), else from the working directory
  * (the runner starts tests at the top of the checkout).
  */
