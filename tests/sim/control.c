@@ -197,17 +197,25 @@ static int do_unset(struct fleet *f, size_t dev, void *arg, char *msg, size_t ms
 	return 0;
 }
 
-static int cmd_unset(struct fleet *f, const struct cmd *c, char **tok, int nt, const char *rest,
-		     char *out, size_t outlen)
+/* "CMD ADDRESS|PREFIX OID": parse the OID, then apply fn to every matching device. */
+static int for_each_with_oid(struct fleet *f, char **tok,
+			     int (*fn)(struct fleet *, size_t, void *, char *, size_t), char *out,
+			     size_t outlen)
 {
 	struct set_arg a;
 
+	if (parse_oid_arg(tok[1], &a, out, outlen) != 0)
+		return -1;
+	return for_each(f, tok[0], fn, &a, out, outlen);
+}
+
+static int cmd_unset(struct fleet *f, const struct cmd *c, char **tok, int nt, const char *rest,
+		     char *out, size_t outlen)
+{
 	(void)c;
 	(void)nt;
 	(void)rest;
-	if (parse_oid_arg(tok[1], &a, out, outlen) != 0)
-		return -1;
-	return for_each(f, tok[0], do_unset, &a, out, outlen);
+	return for_each_with_oid(f, tok, do_unset, out, outlen);
 }
 
 static int do_revert(struct fleet *f, size_t dev, void *arg, char *msg, size_t msglen)
@@ -223,14 +231,10 @@ static int do_revert(struct fleet *f, size_t dev, void *arg, char *msg, size_t m
 static int cmd_revert(struct fleet *f, const struct cmd *c, char **tok, int nt, const char *rest,
 		      char *out, size_t outlen)
 {
-	struct set_arg a;
-
 	(void)c;
 	(void)nt;
 	(void)rest;
-	if (parse_oid_arg(tok[1], &a, out, outlen) != 0)
-		return -1;
-	return for_each(f, tok[0], do_revert, &a, out, outlen);
+	return for_each_with_oid(f, tok, do_revert, out, outlen);
 }
 
 static int do_reset(struct fleet *f, size_t dev, void *arg, char *msg, size_t msglen)
