@@ -78,6 +78,18 @@ static const struct config_var vars[] = {
 	  "failed logins per (client address, email) before 429" },
 	{ "LOGIN_WINDOW_MINUTES", CONFIG_INT, "15", 1, 1440, NULL, FIELD(login_window_minutes), 0,
 	  "the window those failures are counted in, from the first one" },
+	{ "DEVICE_SECRET_KEY", CONFIG_STR, "", 0, 1024, NULL, FIELD(device_secret_key),
+	  CONFIG_SECRET,
+	  "key that encrypts device credentials (SNMP communities, passwords) in the database; at "
+	  "least 32 bytes in production, and keep it: stored credentials need it (empty elsewhere: "
+	  "a fixed development key)" },
+	{ "SNMP_TIMEOUT_MS", CONFIG_INT, "1000", 50, 30000, NULL, FIELD(snmp_timeout_ms), 0,
+	  "how long one SNMP request waits for its answer" },
+	{ "SNMP_RETRIES", CONFIG_INT, "1", 0, 5, NULL, FIELD(snmp_retries), 0,
+	  "SNMP requests sent again after a timeout (then SNMPv1 is tried once more)" },
+	{ "REDISCOVERY_MAX_HOSTS", CONFIG_INT, "1024", 1, 65536, NULL,
+	  FIELD(rediscovery_max_hosts), 0,
+	  "addresses of the store's subnets one IP rediscovery may probe, after the neighbour table" },
 };
 
 const struct config_var *config_vars(size_t *n)
@@ -301,6 +313,11 @@ static int check_rules(const struct config *cfg, struct err *e)
 		return err_set(e, ERR_INVALID,
 			       "FIRST_SUPERUSER_PASSWORD: with ENVIRONMENT=production it must be at "
 			       "least %d characters", CONFIG_FIRST_PASSWORD_MIN);
+	if (strlen(cfg->device_secret_key) < CONFIG_SECRET_KEY_MIN)
+		return err_set(e, ERR_INVALID,
+			       "DEVICE_SECRET_KEY: with ENVIRONMENT=production it must be at least %d "
+			       "bytes (it has %zu); generate one with: openssl rand -hex 32",
+			       CONFIG_SECRET_KEY_MIN, strlen(cfg->device_secret_key));
 	return 0;
 }
 

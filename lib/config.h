@@ -45,6 +45,10 @@ struct config {
 	char *cors_origins;         /* BACKEND_CORS_ORIGINS, as written */
 	int login_max_failures;
 	int login_window_minutes;
+	char *device_secret_key;    /* seals device credentials (lib/secret.h) */
+	int snmp_timeout_ms;        /* per SNMP request */
+	int snmp_retries;
+	int rediscovery_max_hosts;  /* addresses one IP rediscovery may sweep */
 };
 
 #define CONFIG_SECRET_KEY_MIN 32

@@ -164,6 +164,13 @@ struct printer_reading {
  */
 int printer_read(const struct snmp_table *t, struct printer_reading *out);
 
+/*
+ * printer_reading_identity_oids — the vendor scalar OIDs (model, serial, firmware, IEEE 1284
+ * device id) printer_read looks at, as static dotted text: up to max of them into out.
+ * Returns how many. A poller GETs them along with the standard ones (lib/printer_snmp.h).
+ */
+size_t printer_reading_identity_oids(const char **out, size_t max);
+
 /* Names for the enums and codes, for JSON, logs and metrics labels. NULL when out of range. */
 const char *printer_supply_type_name(int type);        /* IANA name: "toner", "opc", ... */
 const char *printer_class_name(enum printer_class c);  /* "other", "consumed", "receptacle" */

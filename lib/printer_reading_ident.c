@@ -293,3 +293,20 @@ void printer_reading_identity(const struct snmp_table *t, struct printer_reading
 		}
 	}
 }
+
+size_t printer_reading_identity_oids(const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_ELEM(vendors); i++) {
+		const char *oids[] = { vendors[i].model_oid, vendors[i].serial_oid,
+				       vendors[i].firmware_oid };
+
+		for (size_t j = 0; j < N_ELEM(oids); j++)
+			if (oids[j] != NULL && n < max)
+				out[n++] = oids[j];
+	}
+	for (size_t i = 0; i < N_ELEM(ieee1284_oids) && n < max; i++)
+		out[n++] = ieee1284_oids[i];
+	return n;
+}

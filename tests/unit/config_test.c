@@ -151,6 +151,7 @@ static void values_are_read_from_the_table(void **state)
 	env_clear();
 	env_set("ENVIRONMENT", "production");
 	env_set("SECRET_KEY", GOOD_KEY);
+	env_set("DEVICE_SECRET_KEY", GOOD_KEY);
 	env_set("FIRST_SUPERUSER_PASSWORD", "a-long-first-password");
 	env_set("POSTGRES_PORT", "6432");
 	env_set("POSTGRES_PASSWORD", "s3cret");
@@ -513,9 +514,28 @@ static void production_refuses_a_short_secret_key(void **state)
 			 ERR_INVALID);
 	assert_non_null(strstr(e.msg, "SECRET_KEY"));
 	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
-				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password", NULL),
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password",
+				  "DEVICE_SECRET_KEY", GOOD_KEY, NULL),
 			 0);
 	config_free(&cfg);
+}
+
+static void production_refuses_a_short_device_secret_key(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct err e;
+
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password", NULL),
+			 ERR_INVALID);
+	assert_non_null(strstr(e.msg, "DEVICE_SECRET_KEY"));
+	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
+				  "FIRST_SUPERUSER_PASSWORD", "a-long-first-password",
+				  "DEVICE_SECRET_KEY", GOOD_KEY + 1, NULL),
+			 ERR_INVALID);
+	assert_non_null(strstr(e.msg, "DEVICE_SECRET_KEY"));
+	assert_null(strstr(e.msg, GOOD_KEY + 1));
 }
 
 static void production_refuses_a_weak_first_password(void **state)
@@ -543,11 +563,13 @@ static void production_refuses_a_weak_first_password(void **state)
 	}
 	/* 12 characters are enough, Cyrillic ones too (24 bytes). */
 	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
-				  "FIRST_SUPERUSER_PASSWORD", "123456789012", NULL),
+				  "FIRST_SUPERUSER_PASSWORD", "123456789012", "DEVICE_SECRET_KEY", GOOD_KEY,
+				  NULL),
 			 0);
 	config_free(&cfg);
 	assert_int_equal(load_env(&cfg, &e, "ENVIRONMENT", "production", "SECRET_KEY", GOOD_KEY,
-				  "FIRST_SUPERUSER_PASSWORD", "Пароль-12345", NULL),
+				  "FIRST_SUPERUSER_PASSWORD", "Пароль-12345", "DEVICE_SECRET_KEY", GOOD_KEY,
+				  NULL),
 			 0);
 	config_free(&cfg);
 }
@@ -626,6 +648,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(descriptor_table_is_consistent),
 	cmocka_unit_test(readme_lists_every_variable),
 	cmocka_unit_test(production_refuses_a_short_secret_key),
+	cmocka_unit_test(production_refuses_a_short_device_secret_key),
 	cmocka_unit_test(production_refuses_a_weak_first_password),
 	cmocka_unit_test(development_and_test_allow_empty_secrets),
 	cmocka_unit_test(bad_cors_origins_are_refused_by_name),

@@ -1,0 +1,311 @@
+/*
+ * infrascope-poll — poll printers.
+ *
+ *   --probe ADDRESS[:PORT] [--community C] [--kind laser_printer|label_printer] [--v1] [--json]
+ *       Read one device and print what InfraScope makes of it; the database is not touched
+ *       (for operators debugging a printer, and for tests).
+ *   --device ID [--device ID ...]
+ *       Poll stored printers now and record the results (lib/printer_check.h), exactly as the
+ *       API's "poll now" does.
+ *
+ * Exit codes: 0 done; 64 usage; 65 the device answered but not as a printer (or nonsense);
+ * 69 the device (or PostgreSQL) did not answer; 70 internal error; 78 bad configuration.
+ */
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "printer_json.h"
+#include "printer_poll.h"
+#include "printer_reading.h"
+#include "printer_check.h"
+#include "sbuf.h"
+#include "version.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_UNAVAILABLE = 69, EX_SOFTWARE = 70,
+       EX_CONFIG = 78 };
+
+#define MAX_DEVICES 1024
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: infrascope-poll --probe ADDRESS[:PORT] [--community C]\n"
+		"                       [--kind laser_printer|label_printer] [--v1] [--json]\n"
+		"       infrascope-poll --device ID [--device ID ...]\n"
+		"       infrascope-poll --help | --help-config | --version\n"
+		"  --probe   read one device over SNMP (label printers: TCP 9100 too) and print the\n"
+		"            reading; nothing is stored. PORT defaults to 161, C to \"public\".\n"
+		"  --device  poll stored printers by id and record the results.\n"
+		"  SNMP_TIMEOUT_MS and SNMP_RETRIES bound each request (see --help-config).\n");
+}
+
+/* "a.b.c.d[:port]" → host (copied into host[64]) and port. */
+static int parse_target(const char *s, char host[64], unsigned *port)
+{
+	const char *colon = strrchr(s, ':');
+	size_t n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+
+	if (n == 0 || n >= 64)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = 161;
+	if (colon != NULL) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(colon + 1, &end, 10);
+		if (errno != 0 || end == colon + 1 || *end != '\0' || v < 1 || v > 65535)
+			return -1;
+		*port = (unsigned)v;
+	}
+	return 0;
+}
+
+static void print_percent(double v)
+{
+	if (isnan(v))
+		printf("%8s", "-");
+	else
+		printf("%7.1f%%", v);
+}
+
+static void print_table(const struct printer_target *t)
+{
+	const struct printer_reading *r = t->reading;
+
+	printf("%s  up=%s  %.1f ms", t->address, t->up ? "yes" : "no", t->latency_ms);
+	if (t->mode == PRINTER_LABEL_IP)
+		printf("  tcp/%d=%s", PRINTER_RAW_PORT, tcp_result_name(t->raw_port));
+	printf("\n");
+	if (r == NULL)
+		return;
+	printf("model    %s\nvendor   %s\nserial   %s\nfirmware %s\nmac      %s\n",
+	       r->model[0] ? r->model : "-", r->vendor ? r->vendor : "-",
+	       r->serial[0] ? r->serial : "-", r->firmware[0] ? r->firmware : "-",
+	       r->mac[0] ? r->mac : "-");
+	printf("status   device=%s printer=%s severity=%s",
+	       printer_device_status_name(r->status.device) ? printer_device_status_name(r->status.device) : "-",
+	       printer_printer_status_name(r->status.printer) ? printer_printer_status_name(r->status.printer) : "-",
+	       printer_severity_name(r->status.severity));
+	for (int b = 0; b < PRINTER_ERR_BIT_COUNT; b++)
+		if (r->status.errors & (1u << b))
+			printf(" %s", printer_error_name((enum printer_error_bit)b));
+	printf("\n");
+	if (r->page_count >= 0)
+		printf("pages    %lld\n", (long long)r->page_count);
+	if (r->n_supplies == 0)
+		return;
+	printf("\n%5s  %-40s %-16s %-10s %8s %8s %-14s %8s  %s\n", "index", "description", "type",
+	       "class", "max", "level", "state", "percent", "colour");
+	for (size_t i = 0; i < r->n_supplies; i++) {
+		const struct printer_supply *s = &r->supplies[i];
+		const char *type = printer_supply_type_name(s->type);
+
+		printf("%5u  %-40.40s %-16s %-10s ", s->index, s->description, type ? type : "?",
+		       printer_class_name(s->class));
+		s->has_max ? printf("%8lld ", (long long)s->max) : printf("%8s ", "-");
+		s->has_level ? printf("%8lld ", (long long)s->level) : printf("%8s ", "-");
+		printf("%-14s ", printer_level_state_name(s->state));
+		print_percent(s->percent);
+		printf("  %s", s->colour ? s->colour : "-");
+		if (s->is_receptacle && !isnan(s->fullness))
+			printf("  (%.1f%% full)", s->fullness);
+		printf("\n");
+	}
+	printf("\n");
+	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++) {
+		const struct printer_colour_summary *cs = &r->colours[c];
+
+		if (!cs->present)
+			continue;
+		printf("%-8s ", printer_colour_name((enum printer_colour)c));
+		print_percent(cs->percent);
+		printf("  %s\n", cs->name);
+	}
+}
+
+static int print_json(const struct printer_target *t, const char *kind)
+{
+	json_object *o = t->reading != NULL ? printer_reading_to_json(t->reading)
+					    : json_object_new_object();
+	struct sbuf b;
+	int rc;
+
+	if (o == NULL)
+		return ERR_NOMEM;
+	json_object_object_add(o, "address", json_object_new_string(t->address));
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	json_object_object_add(o, "up", json_object_new_boolean(t->up));
+	json_object_object_add(o, "latency_ms", json_number(t->latency_ms));
+	if (t->mode == PRINTER_LABEL_IP)
+		json_object_object_add(o, "port_9100",
+				       json_object_new_string(tcp_result_name(t->raw_port)));
+	if (t->error.code != ERR_OK) {
+		json_object *err = json_object_new_object();
+
+		json_object_object_add(err, "code", json_object_new_string(
+						    t->error.code == ERR_INVALID ? "not_a_printer"
+						    : t->up		 ? "snmp_error"
+									 : "unreachable"));
+		json_object_object_add(err, "message", json_object_new_string(t->error.msg));
+		json_object_object_add(o, "error", err);
+	}
+	sbuf_init(&b, NULL, 4u << 20);
+	rc = json_render(o, &b);
+	if (rc == 0)
+		printf("%.*s\n", (int)b.len, b.data);
+	sbuf_release(&b);
+	json_object_put(o);
+	return rc;
+}
+
+static int probe(const struct config *cfg, const char *target, const char *community,
+		 const char *kind, bool v1, bool json)
+{
+	struct snmp_options o = snmp_options_default();
+	struct printer_target t = { 0 };
+	struct arena *a = arena_new(64 * 1024, 64u << 20);
+	char host[64];
+	struct err e = { 0 };
+	int code;
+
+	if (a == NULL)
+		return EX_SOFTWARE;
+	if (parse_target(target, host, &t.snmp_port) != 0) {
+		fprintf(stderr, "infrascope-poll: --probe %s: expected ADDRESS[:PORT] (port 1-65535)\n",
+			target);
+		arena_free(a);
+		return EX_USAGE;
+	}
+	o.timeout_ms = cfg->snmp_timeout_ms;
+	o.retries = cfg->snmp_retries;
+	t.mode = strcmp(kind, "label_printer") == 0 ? PRINTER_LABEL_IP : PRINTER_LASER;
+	t.address = host;
+	t.community = community;
+	t.v1_only = v1;
+	if (printer_poll_run(&t, 1, &o, a, &e) != 0) {
+		fprintf(stderr, "infrascope-poll: %s\n", e.msg);
+		arena_free(a);
+		return EX_SOFTWARE;
+	}
+	if (json ? print_json(&t, kind) != 0 : (print_table(&t), 0))
+		code = EX_SOFTWARE;
+	else if (t.error.code == ERR_OK)
+		code = EX_OK;
+	else
+		code = t.error.code == ERR_INVALID ? EX_DATAERR : EX_UNAVAILABLE;
+	if (t.error.code != ERR_OK)
+		fprintf(stderr, "infrascope-poll: %s\n", t.error.msg);
+	arena_free(a);
+	return code;
+}
+
+static int poll_devices(const struct config *cfg, const int64_t *ids, size_t n)
+{
+	struct printer_check_summary sum = { 0 };
+	struct err e = { 0 };
+	struct db *db = db_new(cfg, "infrascope-poll");
+	int rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
+
+	if (rc == 0)
+		rc = printer_check_ids(db, cfg, ids, n, NULL, &sum, &e);
+	db_free(db);
+	if (rc != 0) {
+		fprintf(stderr, "infrascope-poll: %s\n", e.msg);
+		log_msg(LOG_LEVEL_ERROR, "poll_failed", NULL, "%s", e.msg);
+		return rc == ERR_DB_DOWN ? EX_UNAVAILABLE : rc == ERR_NOTFOUND ? EX_USAGE : EX_SOFTWARE;
+	}
+	printf("polled %zu: %zu up, %zu down, %zu errors, %zu moved, %zu mac mismatches\n",
+	       sum.polled, sum.up, sum.down, sum.errors, sum.moved, sum.mismatched);
+	return EX_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *target = NULL, *community = "public", *kind = "laser_printer";
+	static int64_t ids[MAX_DEVICES];
+	size_t nids = 0;
+	bool json = false, v1 = false;
+	struct config cfg;
+	struct err e = { 0 };
+	int code;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return EX_OK;
+		} else if (strcmp(a, "--help-config") == 0) {
+			config_print_help(stdout);
+			return EX_OK;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("infrascope-poll %s\n", infrascope_version());
+			return EX_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (strcmp(a, "--v1") == 0) {
+			v1 = true;
+		} else if (next != NULL && strcmp(a, "--probe") == 0) {
+			target = argv[++i];
+		} else if (next != NULL && strcmp(a, "--community") == 0) {
+			community = argv[++i];
+		} else if (next != NULL && strcmp(a, "--kind") == 0) {
+			kind = argv[++i];
+		} else if (next != NULL && strcmp(a, "--device") == 0) {
+			char *end;
+			long long v;
+
+			errno = 0;
+			v = strtoll(next, &end, 10);
+			if (errno != 0 || *end != '\0' || end == next || v < 1) {
+				fprintf(stderr, "infrascope-poll: --device %s: not a device id\n", next);
+				return EX_USAGE;
+			}
+			if (nids == MAX_DEVICES) {
+				fprintf(stderr, "infrascope-poll: at most %d --device\n", MAX_DEVICES);
+				return EX_USAGE;
+			}
+			ids[nids++] = v;
+			i++;
+		} else {
+			fprintf(stderr, "infrascope-poll: unknown option or missing value: %s\n", a);
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if ((target == NULL) == (nids == 0)) {
+		fprintf(stderr, "infrascope-poll: give either --probe ADDRESS or --device ID\n");
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(kind, "laser_printer") != 0 && strcmp(kind, "label_printer") != 0) {
+		fprintf(stderr, "infrascope-poll: --kind %s: expected laser_printer or label_printer\n",
+			kind);
+		return EX_USAGE;
+	}
+	if (strlen(community) == 0 || strlen(community) > 255) {
+		fprintf(stderr, "infrascope-poll: --community: 1 to 255 characters\n");
+		return EX_USAGE;
+	}
+	if (config_load(&cfg, NULL, &e) != 0) {
+		fprintf(stderr, "infrascope-poll: configuration error: %s\n", e.msg);
+		return EX_CONFIG;
+	}
+	log_init("infrascope-poll", (enum log_level)log_level_parse(cfg.log_level), 2);
+	code = target != NULL ? probe(&cfg, target, community, kind, v1, json)
+			      : poll_devices(&cfg, ids, nids);
+	config_free(&cfg);
+	return code;
+}
