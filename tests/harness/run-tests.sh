@@ -37,7 +37,8 @@ ip link set lo up || { echo "run-tests.sh: cannot bring up loopback in the test 
 cd "$REPO"
 TMP=$(mktemp -d /tmp/infrascope-test.XXXXXX)
 chmod 755 "$TMP"
-LOGS="$REPO/build/test-logs"
+# A partial run (--only) logs apart, so it never wipes the logs of a whole run beside it.
+if [ -n "$ONLY" ]; then LOGS="$REPO/build/test-logs.only.$$"; else LOGS="$REPO/build/test-logs"; fi
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 PASSED=0
