@@ -15,6 +15,10 @@ PORT=${PORT:-8080}
 PG_PORT=${PG_PORT:-5433}
 APP_BIN=$REPO_DIR/cgi-bin/infrascope.fcgi
 MIGRATE_BIN=$REPO_DIR/batch/infrascope-migrate
+POLL_BIN=$REPO_DIR/batch/infrascope-poll
+SIM_BIN=$REPO_DIR/build/release/tools/infrascope-sim
+SIM_PORT=${SIM_PORT:-16161}
+DEMO=${DEMO:-1}
 export STACK PG_PORT
 
 stop_all() {
@@ -23,8 +27,46 @@ stop_all() {
 	note "stopping nginx, the app and PostgreSQL..."
 	nginx_stop
 	app_stop
+	sim_stop
 	pg_stop fast
 	note "stopped; the data stays in $STACK/pg (make run starts it again)"
+}
+
+# The device simulator with the demo fleet (test data; DEMO=0 leaves it out).
+sim_start() {
+	[ "$DEMO" = 1 ] || return 0
+	[ -x "$SIM_BIN" ] || die "$SIM_BIN is missing (make run builds it)"
+	rm -f "$STACK/run/sim.ctl"
+	"$SIM_BIN" --snmprec-dir "${SNMPREC_DIR:-$REPO_DIR/tests/fixtures/snmprec}" \
+		--fleet "$REPO_DIR/tests/sim/demo.fleet" --port "$SIM_PORT" \
+		--control "$STACK/run/sim.ctl" --quiet >"$STACK/log/sim.log" 2>&1 &
+	echo $! >"$STACK/run/sim.pid"
+	for _ in $(seq 100); do
+		[ -S "$STACK/run/sim.ctl" ] && return 0
+		kill -0 "$(cat "$STACK/run/sim.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 5 "$STACK/log/sim.log" >&2
+	die "the device simulator did not start (port $SIM_PORT in use? SIM_PORT=... chooses another)"
+}
+
+sim_stop() {
+	[ -f "$STACK/run/sim.pid" ] || return 0
+	kill "$(cat "$STACK/run/sim.pid")" 2>/dev/null || true
+	rm -f "$STACK/run/sim.pid"
+}
+
+# Register the demo stores and printers (first run only) and poll them once.
+demo_seed() {
+	[ "$DEMO" = 1 ] || return 0
+	local ids
+	ids=$(PGHOST=$STACK/pg PGPORT=$PG_PORT PGUSER=infrascope PGDATABASE=infrascope \
+		"$REPO_DIR/tests/harness/demo-seed.sh" "$REPO_DIR/tests/sim/demo.fleet" "$SIM_PORT") ||
+		die "registering the demo fleet failed"
+	[ -n "$ids" ] || return 0
+	# shellcheck disable=SC2046
+	"$POLL_BIN" $(printf -- '--device %s ' $ids) >>"$STACK/log/poll.log" 2>&1 ||
+		note "the first poll of the demo printers failed; see $STACK/log/poll.log"
 }
 
 cmd_run() {
@@ -49,6 +91,9 @@ cmd_run() {
 	local migrated
 	migrated=$("$MIGRATE_BIN") || { printf '%s\n' "$migrated"; die "migration failed"; }
 	printf '%s\n' "$migrated" | grep -v '^its password' || true
+	mkdir -p "$STACK/log" "$STACK/run"
+	sim_start
+	demo_seed
 	app_start "$APP_BIN"
 	nginx_start "127.0.0.1:$PORT"
 	wait_http "http://127.0.0.1:$PORT/api/v1/health" 10 || die "nginx did not answer on 127.0.0.1:$PORT"
@@ -67,6 +112,8 @@ ENV
   Stop/start PostgreSQL:  make db-stop / make db-start   (the app reconnects by itself)
   Batch commands:         set -a; . $STACK/infrascope.env; set +a; batch/infrascope-migrate --status
   Logs:                   $STACK/log/
+  Demo printers:          $( [ "$DEMO" = 1 ] && echo "simulated on 127.1.N.x:$SIM_PORT (tests/sim/demo.fleet); DEMO=0 leaves them out" || echo "off (DEMO=0)")
+  Poll them again:        set -a; . $STACK/infrascope.env; set +a; batch/infrascope-poll --device ID
 
   Ctrl-C stops everything.
 BANNER

@@ -352,7 +352,7 @@ expect_match "and auto mode binds one socket per device there" "$out" 'ready mod
 # ---- the demo fleet of make run ----
 if start_sim demo --quiet --port "$((PORT + 4))" --fleet "$REPO/tests/sim/demo.fleet"; then
 	DEMO=$SIM_PID
-	expect_match "the demo fleet (tests/sim/demo.fleet) loads: 3 stores, 12 devices" "$(cat "$T_TMP/demo.log")" 'ready mode=[a-z-]+ devices=12 '
+	expect_match "the demo fleet (tests/sim/demo.fleet) loads: 5 stores, 35 devices" "$(cat "$T_TMP/demo.log")" 'ready mode=[a-z-]+ devices=35 '
 	expect_match "demo: a store printer answers with its name" "$(get "127.1.1.11:$((PORT + 4))" 1.3.6.1.2.1.1.5.0)" '"st001-prn01"'
 	stop_sim "$DEMO" demo
 else
