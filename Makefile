@@ -19,7 +19,7 @@ B          := build/$(VARIANT)
 # ---- Debian packages: the one list (README "Dependencies" shows it; a test checks they agree) ----
 DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev libargon2-dev libjwt-dev libsnmp-dev
 DEPS_RUN   := postgresql-15 nginx openssl curl iproute2
-DEPS_TEST  := libcmocka-dev jq prometheus chromium chromium-driver snmp util-linux
+DEPS_TEST  := libcmocka-dev jq prometheus chromium chromium-driver snmp snmpd snmpsim util-linux
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 PKGS       := fcgi json-c libpq libctemplate libcrypto libargon2 libjwt netsnmp
@@ -151,7 +151,7 @@ deps-test:  ; @tests/harness/deps.sh $(DEPS_ALL)
 
 # ---- the two commands ----
 run: deps-run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(SIM_BIN)
 	@PORT=$(PORT) tests/harness/devstack.sh run
 
 db-stop: ; @tests/harness/devstack.sh db-stop
