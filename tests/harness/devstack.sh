@@ -77,6 +77,11 @@ cmd_run() {
 		[ -s "$STACK/secret_key" ] || (umask 077 && openssl rand -hex 32 >"$STACK/secret_key")
 		export SECRET_KEY; SECRET_KEY=$(cat "$STACK/secret_key")
 	fi
+	# So does the key of the stored device credentials (they cannot be read without it).
+	if [ -z "${DEVICE_SECRET_KEY:-}" ]; then
+		[ -s "$STACK/device_secret_key" ] || (umask 077 && openssl rand -hex 32 >"$STACK/device_secret_key")
+		export DEVICE_SECRET_KEY; DEVICE_SECRET_KEY=$(cat "$STACK/device_secret_key")
+	fi
 	# The same checks the app makes at start-up, before anything is started.
 	"$APP_BIN" --check-config >/dev/null || exit 78
 	if [ -f "$STACK/run/app.pid" ] && kill -0 "$(cat "$STACK/run/app.pid")" 2>/dev/null; then

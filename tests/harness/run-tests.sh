@@ -126,6 +126,7 @@ start_stack() {
 	# Accounts: a fixed first admin for the tests, a fresh signing key per run, and a login
 	# rate in nginx high enough for the suites (tests/integration/auth.sh checks the layer).
 	export SECRET_KEY; SECRET_KEY=$(openssl rand -hex 32)
+	export DEVICE_SECRET_KEY; DEVICE_SECRET_KEY=$(openssl rand -hex 32)
 	export FIRST_SUPERUSER_EMAIL=admin@test.local FIRST_SUPERUSER_PASSWORD=Admin-Test-Pass-1
 	export LOGIN_RATE=600r/m LOGIN_BURST=50
 	(pg_init && pg_start) >"$LOGS/$v-stack.log" 2>&1 || { cat "$LOGS/$v-stack.log"; return 1; }
