@@ -47,14 +47,15 @@ static const char load_sql[] =
 /* "{1,2,3}" for the ids. */
 static char *id_array(const int64_t *ids, size_t n, struct arena *a)
 {
-	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	size_t size = n * 21 + 3, used = 1;
+	char *s = arena_alloc(a, size);
 
 	if (s == NULL)
 		return NULL;
-	*p++ = '{';
+	s[0] = '{';
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%" PRId64, i ? "," : "", ids[i]);
-	strcpy(p, "}");
+		used += (size_t)snprintf(s + used, size - used, "%s%" PRId64, i ? "," : "", ids[i]);
+	snprintf(s + used, size - used, "}");
 	return s;
 }
 
