@@ -90,6 +90,18 @@ static const struct config_var vars[] = {
 	{ "REDISCOVERY_MAX_HOSTS", CONFIG_INT, "1024", 1, 65536, NULL,
 	  FIELD(rediscovery_max_hosts), 0,
 	  "addresses of the store's subnets one IP rediscovery may probe, after the neighbour table" },
+	{ "POLL_OFFLINE_CONFIRMATIONS", CONFIG_INT, "2", 1, 20, NULL,
+	  FIELD(poll_offline_confirmations), 0,
+	  "failed polls in a row before an online device is shown offline (pending_offline before)" },
+	{ "POLL_CIRCUIT_FAILURE_THRESHOLD", CONFIG_INT, "4", 1, 100, NULL,
+	  FIELD(poll_circuit_failure_threshold), 0,
+	  "failed polls in a row (timeouts and protocol errors alike) that open a device's circuit" },
+	{ "POLL_CIRCUIT_OPEN_SECONDS", CONFIG_INT, "45", 5, 86400, NULL,
+	  FIELD(poll_circuit_open_seconds), 0,
+	  "how long an open circuit skips the device before one probe is let through" },
+	{ "POLL_RESILIENCE_STATE_TTL_SECONDS", CONFIG_INT, "7200", 300, 604800, NULL,
+	  FIELD(poll_resilience_state_ttl_seconds), 0,
+	  "failure counters and circuits older than this start again fresh" },
 };
 
 const struct config_var *config_vars(size_t *n)

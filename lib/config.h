@@ -49,6 +49,10 @@ struct config {
 	int snmp_timeout_ms;        /* per SNMP request */
 	int snmp_retries;
 	int rediscovery_max_hosts;  /* addresses one IP rediscovery may sweep */
+	int poll_offline_confirmations;
+	int poll_circuit_failure_threshold;
+	int poll_circuit_open_seconds;
+	int poll_resilience_state_ttl_seconds;
 };
 
 #define CONFIG_SECRET_KEY_MIN 32

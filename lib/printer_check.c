@@ -9,6 +9,7 @@
 #include "printer_poll.h"
 #include "printer_reading.h"
 #include "rediscover.h"
+#include "resilience.h"
 #include "sbuf.h"
 #include "secret.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -32,15 +34,22 @@ struct device_row {
 	bool v1_only;
 	char community[SECRET_PLAIN_MAX + 1];
 	struct err load_error;       /* e.g. the community does not decrypt: not polled */
+	struct resilience res;       /* the state machine's memory (device_poll_state) */
+	enum resilience_event gate_events[RESILIENCE_MAX_EVENTS]; /* from the gate */
+	size_t ngate_events;
 };
 
 static const char load_sql[] =
 	"SELECT d.id, d.kind, d.address, d.snmp_port, d.snmp_version, d.snmp_community, "
 	"       coalesce(d.mac::text, ''), d.mac_status, d.state, coalesce(d.store_id, 0), "
 	"       coalesce(p.connection, 'ip'), p.host_pc, "
-	"       coalesce(array_to_string(s.subnets, ','), '') "
+	"       coalesce(array_to_string(s.subnets, ','), ''), coalesce(ps.failures, 0), "
+	"       coalesce(ps.circuit, 'closed'), "
+	"       coalesce(extract(epoch FROM ps.opened_at)::bigint, 0), "
+	"       coalesce(extract(epoch FROM ps.updated_at)::bigint, 0) "
 	"FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "
 	"LEFT JOIN stores s ON s.id = d.store_id "
+	"LEFT JOIN device_poll_state ps ON ps.device_id = d.id "
 	"WHERE d.id = ANY($1::bigint[]) AND d.kind IN ('laser_printer', 'label_printer') "
 	"ORDER BY d.id";
 
@@ -142,6 +151,13 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 		d->connection = arena_strdup(a, db_get(res, i, 10));
 		d->host_pc = host != NULL ? arena_strdup(a, host) : NULL;
 		d->subnets = arena_strdup(a, db_get(res, i, 12));
+		if (!device_state_parse(d->state, &d->res.state))
+			d->res.state = DEVICE_UNKNOWN;
+		d->res.failures = (int)db_get_int64(res, i, 13, 0);
+		if (!circuit_state_parse(db_get(res, i, 14), &d->res.circuit))
+			d->res.circuit = CIRCUIT_CLOSED;
+		d->res.opened_at = db_get_int64(res, i, 15, 0);
+		d->res.updated_at = db_get_int64(res, i, 16, 0);
 		if (d->kind == NULL || d->state == NULL || d->connection == NULL ||
 		    d->subnets == NULL || d->mac_status == NULL) {
 			PQclear(res);
@@ -326,19 +342,9 @@ static int record_sample(struct db *db, const char *id, bool up, double latency,
 	return exec(db, device_sample_sql, 3, p, e);
 }
 
-static bool was_down(const struct device_row *d)
-{
-	return strcmp(d->state, "offline") == 0;
-}
-
-static bool was_up(const struct device_row *d)
-{
-	return strcmp(d->state, "online") == 0 || strcmp(d->state, "pending_offline") == 0;
-}
-
 /* The device answered: store the reading (when there is one) and mark it online. */
 static int record_up(struct db *db, const struct device_row *d, const struct printer_target *t,
-		     bool adopt_mac, const char *trace_id, struct arena *a, struct err *e)
+		     bool adopt_mac, struct arena *a, struct err *e)
 {
 	const struct printer_reading *r = t->reading;
 	char id[24], pages[24], dev[8], prn[8], bits[16];
@@ -383,35 +389,74 @@ static int record_up(struct db *db, const struct device_row *d, const struct pri
 		if ((rc = exec(db, port_only_sql, 2, p, e)) != 0)
 			return rc;
 	}
-	if ((rc = record_sample(db, id, true, t->latency_ms, e)) != 0)
-		return rc;
-	if (was_down(d))
-		rc = event(db, d, "recovered", "info", "the device answers again", NULL, trace_id, e);
-	return rc;
+	return record_sample(db, id, true, t->latency_ms, e);
 }
 
 static const char update_down_sql[] =
-	"UPDATE devices SET state = 'offline', last_polled_at = now(), last_error = $2 WHERE id = $1";
+	"UPDATE devices SET state = $3, last_polled_at = now(), last_error = $2 WHERE id = $1";
 
-/* No answer (or not the printer): keep the readings, note the error, mark it offline. */
+/* No answer (or not the printer): keep the readings, note the error; the state is what the
+ * state machine says (pending_offline until confirmed). */
 static int record_down(struct db *db, const struct device_row *d, const char *why,
-		       const char *trace_id, struct err *e)
+		       const struct resilience *r, struct err *e)
 {
 	char id[24];
-	const char *p[2] = { id, why };
+	const char *p[3] = { id, why, device_state_name(r->state) };
 	int rc;
 
 	snprintf(id, sizeof id, "%" PRId64, d->id);
-	if ((rc = exec(db, update_down_sql, 2, p, e)) != 0 ||
-	    (rc = record_sample(db, id, false, 0, e)) != 0)
+	if ((rc = exec(db, update_down_sql, 3, p, e)) != 0)
 		return rc;
-	if (was_up(d)) {
-		json_object *pl = json_object_new_object();
+	return record_sample(db, id, false, 0, e);
+}
 
-		json_object_object_add(pl, "error", json_object_new_string(why));
-		rc = event(db, d, "offline", "warning", why, pl, trace_id, e);
+static const char poll_state_sql[] =
+	"INSERT INTO device_poll_state AS s (device_id, failures, circuit, opened_at, updated_at) "
+	"VALUES ($1, $2, $3, to_timestamp($4::bigint), now()) "
+	"ON CONFLICT (device_id) DO UPDATE SET failures = $2, circuit = $3, "
+	"       opened_at = to_timestamp($4::bigint), updated_at = now()";
+
+static const char *const event_severity[RESILIENCE_EVENT_COUNT] = {
+	[EVENT_PENDING_OFFLINE] = "info", [EVENT_OFFLINE] = "warning",
+	[EVENT_RECOVERED] = "info", [EVENT_CIRCUIT_OPENED] = "warning",
+	[EVENT_CIRCUIT_HALF_OPEN] = "info", [EVENT_CIRCUIT_CLOSED] = "info",
+	[EVENT_STATE_RESET] = "debug",
+};
+
+/* The state machine's memory, and one event per transition it reported. */
+static int record_resilience(struct db *db, const struct device_row *d,
+			     const struct resilience *r, const enum resilience_event *ev,
+			     size_t nev, const char *why, const char *trace_id, struct arena *a,
+			     struct err *e)
+{
+	char id[24], failures[16], opened[24];
+	const char *p[4] = { id, failures, circuit_state_name(r->circuit),
+			     r->opened_at > 0 ? opened : NULL };
+	int rc;
+
+	snprintf(id, sizeof id, "%" PRId64, d->id);
+	snprintf(failures, sizeof failures, "%d", r->failures);
+	snprintf(opened, sizeof opened, "%" PRId64, r->opened_at);
+	if ((rc = exec(db, poll_state_sql, 4, p, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < nev; i++) {
+		json_object *pl = json_object_new_object();
+		const char *type = resilience_event_name(ev[i]);
+
+		json_object_object_add(pl, "failures", json_object_new_int(r->failures));
+		json_object_object_add(pl, "circuit",
+				       json_object_new_string(circuit_state_name(r->circuit)));
+		if (why != NULL && ev[i] != EVENT_RECOVERED && ev[i] != EVENT_CIRCUIT_CLOSED)
+			json_object_object_add(pl, "error", json_object_new_string(why));
+		rc = event(db, d, type, event_severity[ev[i]],
+			   arena_printf(a, "%s: %s%s%s", d->address ? d->address : "(no address)",
+					type, why != NULL && ev[i] == EVENT_OFFLINE ? " — " : "",
+					why != NULL && ev[i] == EVENT_OFFLINE ? why : ""),
+			   pl, trace_id, e);
+		if (rc != 0)
+			return rc;
 	}
-	return rc;
+	return 0;
 }
 
 static const char mismatch_sql[] =
@@ -484,6 +529,8 @@ static int record_move(struct db *db, const struct device_row *d, const char *to
 struct check_ctx {
 	struct db *db;
 	const struct config *cfg;
+	const struct resilience_config *rcfg;
+	int64_t now;                    /* epoch seconds of this round */
 	const struct snmp_options *opt;
 	const char *trace_id;
 	struct arena *a;
@@ -507,10 +554,15 @@ static int in_tx(struct check_ctx *c, int (*fn)(struct check_ctx *, void *), voi
 
 struct outcome {
 	const struct device_row *d;
-	const struct printer_target *t;
+	const struct printer_target *t;  /* what is recorded: first, or the rediscovered one */
+	const struct printer_target *first; /* the poll at the stored address */
+	bool ok;                       /* a success for the state machine */
 	enum mac_verdict verdict;
 	const char *found;             /* rediscovery: the new address, or NULL */
 	bool moved;
+	struct resilience res;         /* after this poll */
+	enum resilience_event events[RESILIENCE_MAX_EVENTS];
+	size_t nevents;
 	struct err *e;
 };
 
@@ -519,29 +571,35 @@ static int record_outcome(struct check_ctx *c, void *arg)
 	struct outcome *o = arg;
 	const struct device_row *d = o->d;
 	const struct printer_target *t = o->t;
+	const char *why = NULL;
 	int rc;
 
 	if (o->found != NULL) {
 		if ((rc = record_move(c->db, d, o->found, c->trace_id, &o->moved, c->a, o->e)) != 0)
 			return rc;
 		if (!o->moved)
-			return 0;
+			t = o->t = o->first;
 	}
-	if (o->verdict == MAC_MISMATCH) {
+	if (t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH) {
 		const char *seen = t->reading->mac;
-		const char *msg = arena_printf(c->a,
-					       "another device (MAC %s) answers at %s; the printer "
-					       "(MAC %s) was not found in its store's subnets",
-					       seen, d->address, d->mac);
 
-		if ((rc = record_mismatch(c->db, d, seen, msg, c->trace_id, o->e)) != 0)
+		why = arena_printf(c->a,
+				   "another device (MAC %s) answers at %s; the printer (MAC %s) was "
+				   "not found in its store's subnets", seen, d->address, d->mac);
+		if ((rc = record_mismatch(c->db, d, seen, why, c->trace_id, o->e)) != 0 ||
+		    (rc = record_down(c->db, d, why, &o->res, o->e)) != 0)
 			return rc;
-		return record_down(c->db, d, msg, c->trace_id, o->e);
+	} else if (!o->ok) {
+		why = t->error.msg;
+		if ((rc = record_down(c->db, d, why, &o->res, o->e)) != 0)
+			return rc;
+	} else if ((rc = record_up(c->db, d, t, mac_verify(d->mac, t->has_reading ? t->reading->mac
+										: "") != MAC_NOTHING_SEEN,
+				   c->a, o->e)) != 0) {
+		return rc;
 	}
-	if (!t->up)
-		return record_down(c->db, d, t->error.msg, c->trace_id, o->e);
-	return record_up(c->db, d, t, o->verdict == MAC_FIRST_SEEN || o->verdict == MAC_MATCH,
-			 c->trace_id, c->a, o->e);
+	return record_resilience(c->db, d, &o->res, o->events, o->nevents, why, c->trace_id, c->a,
+				 o->e);
 }
 
 /* The host addresses of the device's store's IPv4 subnets, at most max (in order). */
@@ -604,20 +662,31 @@ static bool rediscover(struct check_ctx *c, const struct device_row *d, struct p
 	return true;
 }
 
+/* A poll counts as a success when the printer itself answered usefully: a laser printer with
+ * its reading, a label printer reachable; never another device at its address. */
+static bool poll_succeeded(const struct device_row *d, const struct printer_target *t)
+{
+	if (!t->up || (t->mode == PRINTER_LASER && !t->has_reading))
+		return false;
+	return !(t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH);
+}
+
 static int check_one(struct check_ctx *c, const struct device_row *d, struct printer_target *t,
 		     struct err *fatal)
 {
-	struct outcome o = { .d = d, .t = t, .e = NULL };
+	struct outcome o = { .d = d, .t = t, .first = t, .res = d->res };
 	struct printer_target moved_t;
 	struct err e = { 0 };
+	bool mismatch = t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH;
 	int rc;
 
 	o.e = &e;
-	o.verdict = t->has_reading ? mac_verify(d->mac, t->reading->mac) : MAC_NOTHING_SEEN;
-	if (o.verdict == MAC_MISMATCH && rediscover(c, d, &moved_t, &o.found)) {
+	memcpy(o.events, d->gate_events, d->ngate_events * sizeof *o.events);
+	o.nevents = d->ngate_events;
+	if (mismatch && rediscover(c, d, &moved_t, &o.found))
 		o.t = &moved_t;
-		o.verdict = MAC_MATCH;
-	}
+	o.ok = poll_succeeded(d, o.t);
+	resilience_apply(&o.res, c->rcfg, o.ok, c->now, o.events, &o.nevents);
 	rc = in_tx(c, record_outcome, &o, &e);
 	if (rc != 0) {
 		/* A device the database refuses (bad data) is one error; a lost server stops all. */
@@ -628,11 +697,9 @@ static int check_one(struct check_ctx *c, const struct device_row *d, struct pri
 		return 0;
 	}
 	c->sum->polled++;
-	if (o.found != NULL && o.moved)
-		c->sum->moved++;
-	if (t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH)
-		c->sum->mismatched++;
-	if (o.t->up && o.verdict != MAC_MISMATCH)
+	c->sum->moved += o.found != NULL && o.moved;
+	c->sum->mismatched += mismatch && !(o.found != NULL && o.moved);
+	if (o.ok)
 		c->sum->up++;
 	else
 		c->sum->down++;
@@ -661,7 +728,14 @@ int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *id
 	struct device_row *rows = NULL;
 	struct printer_target *t = NULL;
 	size_t nrows = 0;
-	struct check_ctx c = { .db = db, .cfg = cfg, .opt = &opt, .trace_id = trace_id, .sum = out };
+	struct resilience_config rcfg = {
+		.offline_confirmations = cfg->poll_offline_confirmations,
+		.failure_threshold = cfg->poll_circuit_failure_threshold,
+		.open_seconds = cfg->poll_circuit_open_seconds,
+		.state_ttl_seconds = cfg->poll_resilience_state_ttl_seconds,
+	};
+	struct check_ctx c = { .db = db, .cfg = cfg, .rcfg = &rcfg, .now = (int64_t)time(NULL),
+			       .opt = &opt, .trace_id = trace_id, .sum = out };
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -679,8 +753,14 @@ int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *id
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < nrows; i++)
-		target_for(&rows[i], &t[i]);
+	for (size_t i = 0; i < nrows; i++) {
+		struct device_row *d = &rows[i];
+
+		target_for(d, &t[i]);
+		/* Asked for by id (an operator's "poll now", or --device): an open circuit does not
+		 * stop it; the poll counts as the half-open probe. Poll-all honours the skip. */
+		resilience_gate(&d->res, &rcfg, c.now, d->gate_events, &d->ngate_events);
+	}
 	/* Devices whose community does not decrypt are not polled (poll them with "public"?
 	 * no: that would send a guess to a device the operator configured otherwise). */
 	{

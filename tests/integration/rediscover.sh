@@ -143,7 +143,13 @@ check "a poll with the printer gone completes" poll
 expect_eq "B at the printer's address: mismatch, address kept, A's readings kept" \
 	"$(psql_app "SELECT d.address, d.mac_status, d.state, p.serial, p.foreign_mac
 		FROM devices d JOIN printer_details p ON p.device_id = d.id WHERE d.id = $dev")" \
-	"$NET.23|mismatch|offline|SERIAL-A|$MAC_B"
+	"$NET.23|mismatch|pending_offline|SERIAL-A|$MAC_B"
+check "a second poll completes" poll
+expect_eq "the second failure in a row confirms: offline" \
+	"$(psql_app "SELECT state FROM devices WHERE id = $dev")" "offline"
+expect_eq "pending_offline then offline: one event each" \
+	"$(psql_app "SELECT string_agg(type, ',' ORDER BY id) FROM events WHERE device_id = $dev
+		AND type IN ('pending_offline', 'offline')")" "pending_offline,offline"
 expect_eq "one mac_mismatch event for the transition" \
 	"$(psql_app "SELECT count(*) FROM events WHERE type = 'mac_mismatch' AND device_id = $dev")" "1"
 expect_match "last_error names both MACs" \
