@@ -12,7 +12,11 @@
  *     in the store's subnets (lib/rediscover.h); found → the address is updated (event
  *     ip_changed) and the printer is read there;
  *   - no answer: last_error and a down sample; the last good readings stay (with their age).
- * State changes write one event each (offline, recovered, mac_mismatch, ip_changed).
+ * Every poll goes through the state machine of lib/resilience.h (device_poll_state rows):
+ * an online device is pending_offline until POLL_OFFLINE_CONFIRMATIONS failures in a row,
+ * then offline; failures open the circuit. Devices asked for by id are polled even with an
+ * open circuit (the poll is the half-open probe). Every transition writes one event
+ * (pending_offline, offline, recovered, circuit_*, mac_mismatch, ip_changed).
  */
 #ifndef INFRASCOPE_PRINTER_CHECK_H
 #define INFRASCOPE_PRINTER_CHECK_H
