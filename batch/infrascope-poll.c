@@ -135,6 +135,19 @@ static void print_table(const struct printer_target *t)
 	}
 }
 
+/* A stable name for what went wrong, for scripts. */
+static const char *error_code(const struct printer_target *t)
+{
+	switch (t->snmp) {
+	case SNMP_OK: return t->up ? "not_a_printer" : "unreachable";
+	case SNMP_TIMEOUT: return "unreachable";
+	case SNMP_ERROR_STATUS: return "snmp_error";
+	case SNMP_BAD_ANSWER: return "bad_answer";
+	case SNMP_LOCAL_ERROR: return "local_error";
+	}
+	return "unknown";
+}
+
 static int print_json(const struct printer_target *t, const char *kind)
 {
 	json_object *o = t->reading != NULL ? printer_reading_to_json(t->reading)
@@ -147,17 +160,14 @@ static int print_json(const struct printer_target *t, const char *kind)
 	json_object_object_add(o, "address", json_object_new_string(t->address));
 	json_object_object_add(o, "kind", json_object_new_string(kind));
 	json_object_object_add(o, "up", json_object_new_boolean(t->up));
-	json_object_object_add(o, "latency_ms", json_number(t->latency_ms));
+	json_object_object_add(o, "latency_ms", json_number(round(t->latency_ms * 1000) / 1000));
 	if (t->mode == PRINTER_LABEL_IP)
 		json_object_object_add(o, "port_9100",
 				       json_object_new_string(tcp_result_name(t->raw_port)));
 	if (t->error.code != ERR_OK) {
 		json_object *err = json_object_new_object();
 
-		json_object_object_add(err, "code", json_object_new_string(
-						    t->error.code == ERR_INVALID ? "not_a_printer"
-						    : t->up		 ? "snmp_error"
-									 : "unreachable"));
+		json_object_object_add(err, "code", json_object_new_string(error_code(t)));
 		json_object_object_add(err, "message", json_object_new_string(t->error.msg));
 		json_object_object_add(o, "error", err);
 	}

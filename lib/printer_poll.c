@@ -20,7 +20,10 @@ static void take_snmp(struct printer_target *t, const struct snmp_job *job, stru
 		err_set(&t->error, ERR_NOMEM, "out of memory");
 		return;
 	}
-	if (job->status == SNMP_OK) {
+	/* Any answer proves the device is there, also an SNMP error or a malformed one. */
+	t->snmp = job->status;
+	if (job->status == SNMP_OK || job->status == SNMP_ERROR_STATUS ||
+	    job->status == SNMP_BAD_ANSWER) {
 		t->up = true;
 		t->latency_ms = job->elapsed_ms;
 	}
@@ -83,6 +86,7 @@ int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_optio
 		ti->reading = NULL;
 		ti->latency_ms = 0;
 		ti->raw_port = ti->host_port = TCP_UNREACHABLE;
+		ti->snmp = SNMP_OK;
 		err_clear(&ti->error);
 		job_of[i] = SIZE_MAX;
 		probe_of[i] = np;

@@ -43,6 +43,7 @@ struct printer_target {
 	double latency_ms;          /* of the answer that proved it up */
 	bool has_reading;           /* reading is valid (SNMP answered, Printer-MIB if laser) */
 	struct printer_reading *reading; /* in the arena; NULL when !has_reading */
+	enum snmp_status snmp;      /* how the SNMP part went (label usb: not asked, SNMP_OK) */
 	enum tcp_result raw_port;   /* label ip: TCP 9100 */
 	enum tcp_result host_port;  /* label usb: the best result over PRINTER_HOST_PORTS */
 	struct err error;           /* code ERR_OK, or why there is no reading / it is down */

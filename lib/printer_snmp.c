@@ -76,7 +76,8 @@ int printer_snmp_reading(const struct snmp_job *job, bool need_printer_mib, stru
 		break;
 	case SNMP_TIMEOUT:
 		return err_set(e, ERR_IO, "no SNMP answer from %s:%u (%s; community or address wrong, "
-			       "or the device is off)", job->host, job->port ? job->port : 161,
+			       "the device is off, or what answers is not SNMP)", job->host,
+			       job->port ? job->port : 161,
 			       job->v1_only ? "SNMPv1" : "SNMPv2c and SNMPv1");
 	case SNMP_ERROR_STATUS:
 		return err_set(e, ERR_IO, "SNMP error from %s (%s): %s", job->host,

@@ -25,6 +25,8 @@ struct job_state {
 	size_t get_next;                  /* first OID of the chunk being asked */
 	bool skip[SNMP_MAX_GETS];         /* v1: OIDs the agent said it has no such name for */
 	size_t chunk_end;                 /* one past the chunk's last OID */
+	size_t chunk_size;                /* OIDs per GET; halved when the agent says tooBig */
+	int reps;                         /* GETBULK max-repetitions; halved likewise */
 	size_t walk;                      /* the subtree being walked */
 	struct snmp_oid walk_pos;         /* the last OID received in it */
 	bool answered;                    /* any answer at all (no v1 fallback after that) */
@@ -213,7 +215,7 @@ static void send_get_chunk(struct job_state *js)
 	oid name[SNMP_OID_MAX_LEN];
 
 	js->chunk_end = js->get_next;
-	while (js->chunk_end < job->ngets && added < SNMP_GET_CHUNK) {
+	while (js->chunk_end < job->ngets && added < js->chunk_size) {
 		if (!js->skip[js->chunk_end]) {
 			size_t len = oid_to_netsnmp(&job->gets[js->chunk_end], name);
 
@@ -239,7 +241,7 @@ static void send_walk_step(struct job_state *js)
 
 	if (js->version == 2) {
 		pdu->non_repeaters = 0;
-		pdu->max_repetitions = js->opt->bulk_repetitions;
+		pdu->max_repetitions = js->reps;
 	}
 	snmp_add_null_var(pdu, name, len);
 	send_pdu(js, pdu);
@@ -364,6 +366,19 @@ static int on_answer(int op, netsnmp_session *session, int reqid, netsnmp_pdu *p
 			send_next(js);
 			return 1;
 		}
+		/* A small agent (484-octet messages) cannot answer a big request: ask for less. */
+		if (pdu->errstat == SNMP_ERR_TOOBIG) {
+			if (js->phase == PHASE_GET && js->chunk_size > 1) {
+				js->chunk_size = (js->chunk_size + 1) / 2;
+				send_get_chunk(js);
+				return 1;
+			}
+			if (js->phase == PHASE_WALK && js->reps > 1) {
+				js->reps /= 2;
+				send_walk_step(js);
+				return 1;
+			}
+		}
 		finish(js, SNMP_ERROR_STATUS, "the agent answered: %s (status %ld)",
 		       snmp_errstring((int)pdu->errstat), pdu->errstat);
 		return 1;
@@ -416,6 +431,8 @@ static void start_job(struct job_state *js)
 	}
 	js->version = job->v1_only ? 1 : 2;
 	js->phase = PHASE_GET;
+	js->chunk_size = SNMP_GET_CHUNK;
+	js->reps = js->opt->bulk_repetitions;
 	if (open_session(js))
 		send_next(js);
 }

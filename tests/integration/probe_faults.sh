@@ -215,6 +215,20 @@ expect_eq "--probe with port 99999: exit 64" "$?" 64
 "$POLL" --probe "$NET.1:$PORT" --kind inkjet >/dev/null 2>"$T_TMP/usage2.err"
 expect_eq "--kind inkjet: exit 64" "$?" 64
 
+# ---- a small agent: 484-octet messages (the RFC minimum) answer tooBig to a big request ----
+M880=hp_color-laserjet-flow-mfp-m880.snmprec
+echo "$NET.40 public $M880" >"$T_TMP/small.fleet"
+"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$((PORT + 1))" --fleet "$T_TMP/small.fleet" \
+	--max-size 484 --control "$T_TMP/small.ctl" --quiet >"$T_TMP/small.log" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 200); do [ -S "$T_TMP/small.ctl" ] && break; sleep 0.05; done
+probe --probe "$NET.40:$((PORT + 1))"
+expect_eq "a 484-octet agent: read in v2c with smaller requests (exit 0)" "$RC" 0
+jq -S 'del(.latency_ms, .address, .kind, .up)' "$T_TMP/p$N.out" >"$T_TMP/small.json"
+jq -S 'del(.latency_ms, .address, .kind, .up)' "$REPO/tests/fixtures/probe/${M880%.snmprec}.json" \
+	>"$T_TMP/small.want" 2>/dev/null
+check "a 484-octet agent: the same reading as a full-size one" cmp -s "$T_TMP/small.json" "$T_TMP/small.want"
+
 # ---- no sanitizer report anywhere ----
 if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T_TMP"/*.err; then
 	not_ok "no sanitizer report from infrascope-poll ($VARIANT)" "$(grep -h -A15 -E 'ERROR: |runtime error:' "$T_TMP"/*.err | head -n 30)"
