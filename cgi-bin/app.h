@@ -184,6 +184,22 @@ int app_user_update(struct http_ctx *x, int64_t id, const struct user_change *c,
 		    struct user *out, struct err *e);
 int app_user_delete(struct http_ctx *x, int64_t id, struct err *e);
 
+/* api-stores.c — shared by the stores API and pages: the store call plus its audit event. */
+struct store;
+struct store_change;
+
+/* app_store_json — a store as the API shows it (with its device counts). */
+json_object *app_store_json(const struct store *s);
+
+/*
+ * app_store_create / _update / _delete — stores_* (lib/stores.h) and a store_* audit event.
+ * out / gone (may be NULL): the store after the change / as it was before the deletion.
+ */
+int app_store_create(struct http_ctx *x, const struct store_change *c, int64_t *id, struct err *e);
+int app_store_update(struct http_ctx *x, int64_t id, const struct store_change *c,
+		     struct store *out, struct err *e);
+int app_store_delete(struct http_ctx *x, int64_t id, struct store *gone, struct err *e);
+
 /* page.c — server-rendered pages. */
 
 /* page_language — the page language: explicit cookie, else Accept-Language, else default. */
@@ -263,6 +279,12 @@ int handle_user_page(struct http_ctx *x);
 int handle_user_edit_form(struct http_ctx *x);
 int handle_user_password_form(struct http_ctx *x);
 int handle_user_delete_form(struct http_ctx *x);
+int handle_printers_page(struct http_ctx *x);
+int handle_printers_create_form(struct http_ctx *x);
+int handle_printer_page(struct http_ctx *x);
+int handle_printer_edit_form(struct http_ctx *x);
+int handle_printer_delete_form(struct http_ctx *x);
+int handle_printer_poll_form(struct http_ctx *x);
 int handle_account_page(struct http_ctx *x);
 int handle_account_form(struct http_ctx *x);
 int handle_account_password_form(struct http_ctx *x);
@@ -270,5 +292,23 @@ int handle_metrics(struct http_ctx *x);
 int handle_home(struct http_ctx *x);
 int handle_lang_form(struct http_ctx *x);
 int handle_lang_api(struct http_ctx *x);
+int handle_stores_list(struct http_ctx *x);
+int handle_stores_create(struct http_ctx *x);
+int handle_store_get(struct http_ctx *x);
+int handle_store_patch(struct http_ctx *x);
+int handle_store_delete(struct http_ctx *x);
+int handle_store_devices(struct http_ctx *x);
+int handle_stores_page(struct http_ctx *x);
+int handle_stores_create_form(struct http_ctx *x);
+int handle_store_page(struct http_ctx *x);
+int handle_store_edit_form(struct http_ctx *x);
+int handle_store_delete_form(struct http_ctx *x);
+int handle_printers_list(struct http_ctx *x);
+int handle_printers_create(struct http_ctx *x);
+int handle_printer_get(struct http_ctx *x);
+int handle_printer_patch(struct http_ctx *x);
+int handle_printer_delete(struct http_ctx *x);
+int handle_printer_history(struct http_ctx *x);
+int handle_printer_poll(struct http_ctx *x);
 
 #endif

@@ -23,6 +23,8 @@ static const struct {
 	int access;
 } nav[] = {
 	{ "/", "nav_home", "home", ACCESS_VIEWER },
+	{ "/stores", "nav_stores", "stores", ACCESS_VIEWER },
+	{ "/printers", "nav_printers", "printers", ACCESS_VIEWER },
 	{ "/users", "nav_users", "users", ACCESS_ADMIN },
 };
 

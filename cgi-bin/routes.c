@@ -27,6 +27,25 @@ const struct http_route app_routes[] = {
 	  FORM, ACCESS_ADMIN },
 	{ HTTP_POST, "/users/{id:int}/delete", handle_user_delete_form, "user_delete_form", FORM,
 	  ACCESS_ADMIN },
+	/* Store pages (ui-stores.c): everyone reads, admins change. */
+	{ HTTP_GET, "/stores", handle_stores_page, "stores_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/stores", handle_stores_create_form, "stores_create_form", FORM, ACCESS_ADMIN },
+	{ HTTP_GET, "/stores/{id:int}", handle_store_page, "store_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/stores/{id:int}", handle_store_edit_form, "store_edit_form", FORM,
+	  ACCESS_ADMIN },
+	{ HTTP_POST, "/stores/{id:int}/delete", handle_store_delete_form, "store_delete_form", FORM,
+	  ACCESS_ADMIN },
+	/* Printer pages (ui-printers.c): everyone reads, operators poll, admins change. */
+	{ HTTP_GET, "/printers", handle_printers_page, "printers_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/printers", handle_printers_create_form, "printers_create_form", FORM,
+	  ACCESS_ADMIN },
+	{ HTTP_GET, "/printers/{id:int}", handle_printer_page, "printer_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/printers/{id:int}", handle_printer_edit_form, "printer_edit_form", FORM,
+	  ACCESS_ADMIN },
+	{ HTTP_POST, "/printers/{id:int}/delete", handle_printer_delete_form, "printer_delete_form",
+	  FORM, ACCESS_ADMIN },
+	{ HTTP_POST, "/printers/{id:int}/poll", handle_printer_poll_form, "printer_poll_form", FORM,
+	  ACCESS_OPERATOR },
 
 	/* Machine endpoints. */
 	{ HTTP_GET, "/metrics", handle_metrics, "metrics", 0, ACCESS_PUBLIC },
@@ -50,6 +69,33 @@ const struct http_route app_routes[] = {
 	  ACCESS_ADMIN },
 	{ HTTP_DELETE, "/api/v1/users/{id:int}", handle_user_delete, "api_user_delete", 0,
 	  ACCESS_ADMIN },
+
+	/* Stores API (api-stores.c): everyone reads; stores steer discovery, so admins change them. */
+	{ HTTP_GET, "/api/v1/stores", handle_stores_list, "api_stores_list", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/api/v1/stores", handle_stores_create, "api_stores_create", 0, ACCESS_ADMIN },
+	{ HTTP_GET, "/api/v1/stores/{id:int}", handle_store_get, "api_store", 0, ACCESS_VIEWER },
+	{ HTTP_PATCH, "/api/v1/stores/{id:int}", handle_store_patch, "api_store_update", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_DELETE, "/api/v1/stores/{id:int}", handle_store_delete, "api_store_delete", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_GET, "/api/v1/stores/{id:int}/devices", handle_store_devices, "api_store_devices", 0,
+	  ACCESS_VIEWER },
+
+	/* Printers API (api-printers.c): everyone reads, operators poll, admins change. */
+	{ HTTP_GET, "/api/v1/printers", handle_printers_list, "api_printers_list", 0,
+	  ACCESS_VIEWER },
+	{ HTTP_POST, "/api/v1/printers", handle_printers_create, "api_printers_create", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_GET, "/api/v1/printers/{id:int}", handle_printer_get, "api_printer", 0,
+	  ACCESS_VIEWER },
+	{ HTTP_PATCH, "/api/v1/printers/{id:int}", handle_printer_patch, "api_printer_update", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_DELETE, "/api/v1/printers/{id:int}", handle_printer_delete, "api_printer_delete", 0,
+	  ACCESS_ADMIN },
+	{ HTTP_GET, "/api/v1/printers/{id:int}/history", handle_printer_history,
+	  "api_printer_history", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/api/v1/printers/{id:int}/poll", handle_printer_poll, "api_printer_poll", 0,
+	  ACCESS_OPERATOR },
 };
 
 const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];

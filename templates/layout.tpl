@@ -7,6 +7,7 @@
 <title>{{PAGE_TITLE}} · InfraScope</title>
 <link rel="stylesheet" href="/static/app.css?v={{VERSION}}">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+{{#AUTO_REFRESH}}<meta http-equiv="refresh" content="900">{{/AUTO_REFRESH}}
 </head>
 <body>
 <header class="topbar">

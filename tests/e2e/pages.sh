@@ -66,9 +66,11 @@ wd_session() {
 	printf '%s' "$sid"
 }
 
+SIM_PID=""
 cleanup() {
 	local s
 	for s in "${WD_SESSIONS[@]}"; do wd DELETE "/session/$s" >/dev/null 2>&1; done
+	[ -n "$SIM_PID" ] && kill -TERM "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
 	[ -n "$WD_PID" ] && kill "$WD_PID" 2>/dev/null && wait "$WD_PID" 2>/dev/null
 	psql_app "DELETE FROM events WHERE type IN ('device_offline', 'recovered', 'xss_probe');
 		DELETE FROM devices WHERE name LIKE 'e2e %'; DELETE FROM stores WHERE code = 'E2E-001';
@@ -272,5 +274,80 @@ shot forbidden-en
 S=$S_ADMIN
 go /
 expect_eq "the admin's other browser is still signed in" "$(here)" /
+
+# ---- printers: the list and a printer's page, polled through the browser's button ----
+# Three simulated printers (tests/sim) in the seeded store: a colour HP nearly out of cyan, a
+# Brother whose toner reads "some remaining", a Kyocera; plus one with a hostile name.
+SIM=$REPO/build/release/tools/infrascope-sim
+SIM_PORT=17461
+cat >"$T_TMP/fleet" <<FLEET
+127.1.78.11 public hp_color-laserjet-pro-m252dw.snmprec name=e2e-prn01 mac=02:53:78:11:00:00 level.1=64 level.2=6 level.3=71 level.4=38
+127.1.78.12 public brother_nc-8300h-mfc-l2710dw.snmprec name=e2e-prn02 mac=02:53:78:12:00:00
+127.1.78.13 public utax-kyocera_p-4532dn.snmprec name=e2e-prn03 mac=02:53:78:13:00:00 level.1=1900
+FLEET
+"$SIM" --snmprec-dir "$REPO/tests/fixtures/snmprec" --port "$SIM_PORT" --fleet "$T_TMP/fleet" \
+	--control "$T_TMP/sim.ctl" >"$T_TMP/sim.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
+check "the printer simulator starts" test -S "$T_TMP/sim.ctl"
+PRN=$(psql_app "INSERT INTO devices (kind, store_id, name, model, address, snmp_port)
+	SELECT 'laser_printer', id, n, m, a, $SIM_PORT FROM stores,
+	(VALUES ('e2e Касса 1 (цветной)', 'HP Color LaserJet Pro M252dw', '127.1.78.11'),
+	        ('e2e Офис', 'Brother MFC-L2710DW', '127.1.78.12'),
+	        ('e2e Склад', 'Kyocera P-4532DN', '127.1.78.13'),
+	        ('e2e <img src=x onerror=alert(1)>', '', '10.99.1.99')) AS v(n, m, a)
+	WHERE code = 'E2E-001' RETURNING id, name" | awk -F '|' '$2 ~ /Касса/ { print $1 }')
+check "the printers are registered" test -n "$PRN"
+go "/printers/$PRN"
+expect_match "a printer's page opens from its address" "$(js 'return document.querySelector("h1").textContent')" 'Касса 1'
+check "the admin clicks 'Poll now'" click 'form.poll-form button[type="submit"]'
+check "  and comes back to the page with the result" wait_for 'location.search.includes("polled=")'
+expect_eq "  the printer answered" "$(here)" "/printers/$PRN?polled=up"
+expect_match "  which the page says" "$(js 'return document.querySelector(".banner-ok").textContent')" 'Принтер ответил'
+for id in $(psql_app "SELECT id FROM devices WHERE name IN ('e2e Офис', 'e2e Склад')"); do
+	go "/printers/$id" && click 'form.poll-form button[type="submit"]' && wait_for 'location.search.includes("polled=")'
+done
+# A month of history for the charts: daily levels falling to today's, a new cyan cartridge
+# 12 days ago, and three days when magenta read only "some remaining".
+psql_app "INSERT INTO supply_samples (device_id, supply_index, at, level, percent, state)
+	SELECT $PRN, s, now() - d * interval '1 day',
+	       CASE WHEN s = 3 AND d BETWEEN 14 AND 16 THEN -3 ELSE 0 END,
+	       CASE WHEN s = 3 AND d BETWEEN 14 AND 16 THEN NULL
+	            WHEN s = 2 AND d > 12 THEN greatest(2, 40 - (29 - d) * 2.2)
+	            WHEN s = 2 THEN 6 + d * 7.5
+	            ELSE least(100, v + d * (s + 0.5)) END,
+	       CASE WHEN s = 3 AND d BETWEEN 14 AND 16 THEN 'some_remaining' ELSE 'percent' END
+	FROM (VALUES (1, 64), (2, 6), (3, 71), (4, 38)) AS t(s, v), generate_series(1, 29) AS d
+	ON CONFLICT DO NOTHING" >/dev/null
+go "/printers/$PRN"
+expect_eq "the page has a chart for each of its four toners" "$(js 'return document.querySelectorAll("figure.chart-box svg.chart").length')" 4
+expect_eq "the cyan bar is as wide as its percent says (6 %)" \
+	"$(js 'const f = document.querySelector(".toner-summary .toner-cyan .toner-fill"), t = f.parentElement;
+	        return Math.round(100 * f.getBoundingClientRect().width / t.clientWidth)')" 6
+expect_eq "  and cyan" "$(js 'return getComputedStyle(document.querySelector(".toner-summary .toner-cyan .toner-fill")).backgroundColor')" 'rgb(0, 159, 214)'
+expect_eq "no element carries a style attribute (CSP)" "$(js 'return document.querySelectorAll("[style]").length')" 0
+expect_eq "  nor a script" "$(js 'return document.querySelectorAll("script").length')" 0
+expect_eq "the page does not scroll sideways" "$(js 'return document.documentElement.scrollWidth <= window.innerWidth')" true
+shot printer-ru
+go /printers
+expect_eq "the printers list is in Russian" "$(js 'return document.querySelector("h1").textContent')" 'Принтеры'
+expect_eq "the hostile name is a link's text" \
+	"$(js 'return [...document.querySelectorAll("td.printer-name a")].some(a => a.textContent === "e2e <img src=x onerror=alert(1)>")')" true
+expect_eq "  and no image was injected" "$(js 'return document.querySelectorAll("td img").length')" 0
+expect_match "the list shows 'some remaining' as a word" "$(js 'return [...document.querySelectorAll(".toner-value")].map(e => e.textContent).join("|")')" '(^|\|)есть(\||$)'
+shot printers-ru
+wd POST "/session/$S/window/rect" '{"width":400,"height":900}' >/dev/null
+expect_eq "on a phone the list does not scroll sideways (the table scrolls in its box)" \
+	"$(js 'return document.documentElement.scrollWidth <= window.innerWidth')" true
+shot printers-phone-ru 400
+S=$(wd_session en-US,en)
+WD_SESSIONS+=("$S")
+go /login
+sign_in "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+go "/printers/$PRN"
+expect_eq "an English browser gets the printer's page in English" "$(js 'return document.querySelector(".card h2").textContent')" Identity
+shot printer-en
+go /printers
+shot printers-en
 
 done_testing

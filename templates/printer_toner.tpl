@@ -1,0 +1,2 @@
+{{%AUTOESCAPE context="HTML"}}
+<span class="toner toner-{{COLOUR}}{{#LOW}} toner-low{{/LOW}}{{#EMPTY}} toner-empty{{/EMPTY}}" title="{{TITLE}}"><span class="toner-letter">{{LETTER}}</span><span class="toner-track">{{#FILL}}<span class="toner-fill tw{{WIDTH}}"></span>{{/FILL}}{{#SOME}}<span class="toner-fill toner-some"></span>{{/SOME}}{{#UNLIMITED}}<span class="toner-fill toner-unlimited"></span>{{/UNLIMITED}}{{#UNKNOWN}}<span class="toner-fill toner-unknown"></span>{{/UNKNOWN}}</span><span class="toner-value">{{VALUE}}</span></span>
