@@ -99,14 +99,14 @@ static void open_community(struct device_row *d, const char *stored, const struc
 		return;
 	}
 	n = unhex_bytea(stored, sealed, sizeof sealed);
-	if (n < 0 || secret_open(key, COMMUNITY_PURPOSE, sealed, (size_t)n, d->community,
-				 sizeof d->community, &d->load_error) != 0) {
-		if (d->load_error.code == ERR_OK)
-			err_set(&d->load_error, ERR_INVALID, "stored SNMP community is malformed");
+	if (n < 0)
+		err_set(&d->load_error, ERR_INVALID,
+			"the stored SNMP community is malformed; set the community again");
+	else if (secret_open(key, COMMUNITY_PURPOSE, sealed, (size_t)n, d->community,
+			     sizeof d->community, NULL) != 0)
 		err_set(&d->load_error, ERR_INVALID,
 			"the stored SNMP community cannot be decrypted (was DEVICE_SECRET_KEY "
 			"changed?); set the community again");
-	}
 }
 
 static int load(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
@@ -161,6 +161,7 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 		if (d->kind == NULL || d->state == NULL || d->connection == NULL ||
 		    d->subnets == NULL || d->mac_status == NULL) {
 			PQclear(res);
+			memset(&key, 0, sizeof key);
 			return err_set(e, ERR_NOMEM, "out of memory");
 		}
 	}
@@ -708,16 +709,35 @@ static int check_one(struct check_ctx *c, const struct device_row *d, struct pri
 	return 0;
 }
 
-static int record_load_error(struct check_ctx *c, void *arg)
+/*
+ * Poll the devices whose settings loaded. One whose community does not decrypt is not polled
+ * (sending "public" instead would be a guess at a device configured otherwise): its target
+ * carries the load error and goes through the state machine as a failed poll.
+ */
+static int poll_loadable(const struct device_row *rows, struct printer_target *t, size_t n,
+			 const struct snmp_options *opt, struct arena *a, struct err *e)
 {
-	const struct device_row *d = arg;
-	char id[24];
-	const char *p[2] = { id, d->load_error.msg };
+	struct printer_target *live = arena_alloc(a, n * sizeof *live + 1);
+	size_t nlive = 0;
+	int rc;
 
-	snprintf(id, sizeof id, "%" PRId64, d->id);
-	return exec(c->db,
-		    "UPDATE devices SET last_polled_at = now(), last_error = $2 WHERE id = $1", 2, p,
-		    NULL);
+	if (live == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].load_error.code == ERR_OK)
+			live[nlive++] = t[i];
+	if ((rc = printer_poll_run(live, nlive, opt, a, e)) != 0)
+		return rc;
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (rows[i].load_error.code == ERR_OK) {
+			t[i] = live[k++];
+			continue;
+		}
+		t[i].up = t[i].has_reading = false;
+		t[i].reading = NULL;
+		t[i].error = rows[i].load_error;
+	}
+	return 0;
 }
 
 int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
@@ -761,31 +781,11 @@ int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *id
 		 * stop it; the poll counts as the half-open probe. Poll-all honours the skip. */
 		resilience_gate(&d->res, &rcfg, c.now, d->gate_events, &d->ngate_events);
 	}
-	/* Devices whose community does not decrypt are not polled (poll them with "public"?
-	 * no: that would send a guess to a device the operator configured otherwise). */
-	{
-		size_t live = 0;
-
-		for (size_t i = 0; i < nrows; i++)
-			if (rows[i].load_error.code == ERR_OK)
-				t[live++] = t[i];
-		if ((rc = printer_poll_run(t, live, &opt, a, e)) != 0)
+	if ((rc = poll_loadable(rows, t, nrows, &opt, a, e)) != 0)
+		goto done;
+	for (size_t i = 0; i < nrows; i++)
+		if ((rc = check_one(&c, &rows[i], &t[i], e)) != 0)
 			goto done;
-	}
-	for (size_t i = 0, k = 0; i < nrows; i++) {
-		if (rows[i].load_error.code != ERR_OK) {
-			struct err le;
-
-			if ((rc = in_tx(&c, record_load_error, &rows[i], &le)) != 0) {
-				*e = le;
-				goto done;
-			}
-			out->errors++;
-			continue;
-		}
-		if ((rc = check_one(&c, &rows[i], &t[k++], e)) != 0)
-			goto done;
-	}
 done:
 	arena_free(a);
 	return rc;

@@ -313,6 +313,14 @@ else
 	api GET "/api/v1/printers/$A/history?days=1" "$VIEWER"
 	expect_eq "history: availability up 1, down $FAILED_POLLS (per day too)" "$(json '[.availability.up, .availability.down, ([.availability.per_day[].down] | add)] | @tsv')" \
 		"$(printf '1\t%s\t%s' "$FAILED_POLLS" "$FAILED_POLLS")"
+
+	# A community sealed under another DEVICE_SECRET_KEY is never replaced by a guess: the
+	# printer is not asked at all, and the poll fails with a message saying what to do.
+	psql_app "UPDATE devices SET snmp_community = '\\x01'::bytea || decode(repeat('ab', 40), 'hex')
+		WHERE id = $A" >/dev/null
+	api POST "/api/v1/printers/$A/poll" "$OPERATOR" '{}'
+	expect_eq "an undecryptable community: the poll answers 200, down" "$(printf '%s %s' "$STATUS" "$(json .poll.up)")" "200 false"
+	expect_match "its error says to set the community again" "$(json .last_error)" 'cannot be decrypted.*set the community again'
 fi
 
 # ---- poll now: Debian's snmpd ----
