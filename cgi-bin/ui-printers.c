@@ -1,18 +1,14 @@
 /*
- * /printers — the printer pages (SPEC §8): the list with its filters, search and pages, the
- * page of one printer (identity, status, supplies, toner bars, level charts, times), and the
- * forms that change them: create and edit (admins), delete (admins), poll now (operators).
+ * /printers — the printer list (SPEC §8) with its filters, search and pages, and the form that
+ * adds a printer (admins); also what the printer pages share (ui-printers.h). One printer's
+ * page and its forms are in ui-printer.c.
  *
- * The data comes from lib/printers (which also validates every change, the same rules the
- * API uses) and lib/printer_check (poll now: the same code path as the batch poller). Every
- * word is in the string tables, every value is escaped by ctemplate; the level charts are
- * SVG from lib/svg_chart, which escapes its own text and is the one value inserted as it is
- * ({{CHART:none}} in printer.tpl). Toner bars are CSS classes (static/app.css: .tw0 … .tw100),
- * never style attributes, so the page works under CSP default-src 'self'. The SNMP community
- * is write-only: it is never put into a page, and an empty field on the edit form keeps it.
- *
- * A refused form comes back with what was typed (never the community) and the reason in the
- * page's language; a change that worked redirects (303) to a page that says so.
+ * The data comes from lib/printers, which also validates every change with the same rules
+ * the API uses. Every word is in the string tables and every value is escaped by ctemplate.
+ * Toner bars are CSS classes (static/app.css: .tw0 … .tw100), never style attributes, so the
+ * pages work under CSP default-src 'self'. The SNMP community is write-only: it is never put
+ * into a page. A refused form comes back with what was typed (never the community) and the
+ * reason in the page's language; a change that worked redirects (303) to a page that says so.
  */
 #include "app.h"
 
@@ -20,11 +16,10 @@
 #include "db.h"
 #include "events.h"
 #include "log.h"
-#include "printer_check.h"
 #include "printers.h"
 #include "sbuf.h"
-#include "svg_chart.h"
 #include "tpl.h"
+#include "ui-printers.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -32,29 +27,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define PRINTERS_PER_PAGE 50
 #define STORES_MAX 1000          /* stores offered in the filter and the forms */
 #define SEARCH_MAX 200           /* bytes of a search kept */
 #define ERROR_SHORT_CHARS 60     /* characters of the last error in the list */
-#define LOW_TONER 15             /* percent at or below which a toner is shown as low */
-#define EMPTY_TONER 5            /* ... and as (nearly) empty */
 #define STALE_SECONDS 3600       /* a reading older than this is marked in the list */
-#define CHART_DAYS 30            /* the level charts cover this many days */
-#define CHART_BYTES (SVG_CHART_MAX_BYTES + 1024)
 
 /* ---- small helpers ---- */
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 /* A whole number in 0..max, else false ("" counts as absent: dflt). */
-static bool parse_uint(const char *s, long long max, long long dflt, long long *out)
+bool printer_ui_parse_uint(const char *s, long long max, long long dflt, long long *out)
 {
 	char *end;
 	long long v;
@@ -71,7 +54,7 @@ static bool parse_uint(const char *s, long long max, long long dflt, long long *
 	return true;
 }
 
-static const char *state_name(struct http_ctx *x, const char *state)
+const char *printer_ui_state_name(struct http_ctx *x, const char *state)
 {
 	if (strcmp(state, "online") == 0)
 		return page_text(x, "state_online");
@@ -82,18 +65,20 @@ static const char *state_name(struct http_ctx *x, const char *state)
 	return page_text(x, "state_unknown");
 }
 
-static bool is_label(const char *kind)
+bool printer_ui_is_label(const char *kind)
 {
 	return kind != NULL && strcmp(kind, "label_printer") == 0;
 }
 
-static const char *kind_name(struct http_ctx *x, const char *kind)
+const char *printer_ui_kind_name(struct http_ctx *x, const char *kind)
 {
-	return is_label(kind) ? page_text(x, "printer_kind_label") : page_text(x, "printer_kind_laser");
+	if (printer_ui_is_label(kind))
+		return page_text(x, "printer_kind_label");
+	return page_text(x, "printer_kind_laser");
 }
 
 /* A colour as a CSS class suffix: the four toners have their own, anything else is "other". */
-static const char *colour_class(const char *c)
+const char *printer_ui_colour_class(const char *c)
 {
 	static const char *const known[] = { "black", "cyan", "magenta", "yellow" };
 
@@ -105,7 +90,7 @@ static const char *colour_class(const char *c)
 
 static const char *colour_letter(const char *c)
 {
-	switch (colour_class(c)[0]) {
+	switch (printer_ui_colour_class(c)[0]) {
 	case 'b': return "K";
 	case 'c': return "C";
 	case 'm': return "M";
@@ -114,7 +99,7 @@ static const char *colour_letter(const char *c)
 	return "•";
 }
 
-static const char *colour_name(struct http_ctx *x, const char *c)
+const char *printer_ui_colour_name(struct http_ctx *x, const char *c)
 {
 	if (c == NULL)
 		return "";
@@ -149,7 +134,7 @@ static int bar_width(double p)
 }
 
 /* How a level that is not a number is said. */
-static const char *level_word(struct http_ctx *x, const char *state)
+const char *printer_ui_level_word(struct http_ctx *x, const char *state)
 {
 	if (strcmp(state, "some_remaining") == 0)
 		return page_text(x, "printer_level_some");
@@ -162,15 +147,15 @@ static const char *level_word(struct http_ctx *x, const char *state)
  * One toner bar ({{>BAR}}, printer_toner.tpl) in a new repetition of section of d: the colour
  * letter, a coloured bar whose width is a CSS class, and the level in words or as a percent.
  */
-static void fill_bar(struct http_ctx *x, struct tpl_dict *d, const char *section,
-		     const char *colour, double percent, const char *state, const char *name)
+void printer_ui_bar(struct http_ctx *x, struct tpl_dict *d, const char *section,
+		    const char *colour, double percent, const char *state, const char *name)
 {
 	struct tpl_dict *s = tpl_section(d, section), *bar;
 	const char *value;
 
 	if (s == NULL || (bar = tpl_include(s, "BAR", "printer_toner.tpl")) == NULL)
 		return;
-	tpl_set(bar, "COLOUR", colour_class(colour));
+	tpl_set(bar, "COLOUR", printer_ui_colour_class(colour));
 	tpl_set(bar, "LETTER", colour_letter(colour));
 	if (strcmp(state, "percent") == 0 && isfinite(percent)) {
 		struct tpl_dict *fill = tpl_section(bar, "FILL");
@@ -178,12 +163,12 @@ static void fill_bar(struct http_ctx *x, struct tpl_dict *d, const char *section
 		value = percent_text(x, percent);
 		if (fill != NULL)
 			tpl_set_int(fill, "WIDTH", bar_width(percent));
-		if (percent <= EMPTY_TONER)
+		if (percent <= PRINTER_UI_EMPTY_TONER)
 			tpl_show(bar, "EMPTY");
-		else if (percent <= LOW_TONER)
+		else if (percent <= PRINTER_UI_LOW_TONER)
 			tpl_show(bar, "LOW");
 	} else {
-		value = level_word(x, state);
+		value = printer_ui_level_word(x, state);
 		if (strcmp(state, "some_remaining") == 0)
 			tpl_show(bar, "SOME");
 		else if (strcmp(state, "unlimited") == 0)
@@ -192,13 +177,14 @@ static void fill_bar(struct http_ctx *x, struct tpl_dict *d, const char *section
 			tpl_show(bar, "UNKNOWN");
 	}
 	tpl_set(bar, "VALUE", value);
-	tpl_set(bar, "TITLE", arena_printf(x->arena, "%s%s%s: %s", colour_name(x, colour),
-					   name != NULL && name[0] != '\0' ? " — " : "",
-					   name != NULL ? name : "", value));
+	tpl_set(bar, "TITLE",
+		arena_printf(x->arena, "%s%s%s: %s", printer_ui_colour_name(x, colour),
+			     name != NULL && name[0] != '\0' ? " — " : "", name != NULL ? name : "",
+			     value));
 }
 
 /* "5 min ago", "3 h ago", "2 d ago"; "never" for a negative age. */
-static const char *age_text(struct http_ctx *x, int64_t seconds)
+const char *printer_ui_age(struct http_ctx *x, int64_t seconds)
 {
 	if (seconds < 0)
 		return page_text(x, "time_never");
@@ -227,12 +213,7 @@ static const char *short_text(struct http_ctx *x, const char *s, size_t max)
 
 /* ---- the stores the filter and the forms offer ---- */
 
-struct store_row {
-	int64_t id;
-	const char *code, *name;
-};
-
-static int load_stores(struct http_ctx *x, struct store_row **out, size_t *n)
+int printer_ui_load_stores(struct http_ctx *x, struct printer_ui_store **out, size_t *n)
 {
 	PGresult *r;
 	char limit[16];
@@ -264,7 +245,7 @@ static int load_stores(struct http_ctx *x, struct store_row **out, size_t *n)
 
 /* The stores as <option>s in section name of d, current selected; first "none" when given. */
 static void store_options(struct http_ctx *x, struct tpl_dict *d, const char *name,
-			  const struct store_row *stores, size_t n, int64_t current)
+			  const struct printer_ui_store *stores, size_t n, int64_t current)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct tpl_dict *opt = tpl_section(d, name);
@@ -272,7 +253,8 @@ static void store_options(struct http_ctx *x, struct tpl_dict *d, const char *na
 		if (opt == NULL)
 			continue;
 		tpl_set_int(opt, "VALUE", (long long)stores[i].id);
-		tpl_set(opt, "LABEL", arena_printf(x->arena, "%s — %s", stores[i].code, stores[i].name));
+		tpl_set(opt, "LABEL",
+			arena_printf(x->arena, "%s — %s", stores[i].code, stores[i].name));
 		if (stores[i].id == current)
 			tpl_show(opt, "SELECTED");
 	}
@@ -280,15 +262,8 @@ static void store_options(struct http_ctx *x, struct tpl_dict *d, const char *na
 
 /* ---- the create / edit form ---- */
 
-/* What an admin typed into a printer form (shown again when refused; no community). */
-struct printer_form {
-	const char *kind, *name, *model, *address, *connection, *host_pc, *store, *snmp_version,
-		*snmp_port, *mac;
-	bool community_reset;
-};
-
-static void form_of_item(const struct printers_item *p, struct printer_form *f,
-			 struct arena *a)
+void printer_ui_form_of(const struct printers_item *p, struct printer_ui_form *f,
+			struct arena *a)
 {
 	f->kind = p->kind;
 	f->name = p->name;
@@ -303,15 +278,15 @@ static void form_of_item(const struct printers_item *p, struct printer_form *f,
 	f->community_reset = false;
 }
 
-static void form_blank(struct printer_form *f)
+static void form_blank(struct printer_ui_form *f)
 {
-	*f = (struct printer_form){ .kind = "laser_printer", .name = "", .model = "",
+	*f = (struct printer_ui_form){ .kind = "laser_printer", .name = "", .model = "",
 				    .address = "", .connection = "ip", .host_pc = "",
 				    .store = "", .snmp_version = "2c", .snmp_port = "161",
 				    .mac = "" };
 }
 
-static bool form_read(struct http_ctx *x, struct printer_form *f, const char *kind)
+bool printer_ui_form_read(struct http_ctx *x, struct printer_ui_form *f, const char *kind)
 {
 	f->kind = kind != NULL ? kind : form_text(x, "kind");
 	f->name = form_text(x, "name");
@@ -346,8 +321,8 @@ static void option(struct tpl_dict *d, const char *section, const char *value, c
  * The form's fields ({{>FORM}}, printer_form.tpl) under section d. creating: the kind is
  * chosen here; else it is fixed and the community field keeps the stored one when empty.
  */
-static void fill_form(struct http_ctx *x, struct tpl_dict *d, const struct printer_form *f,
-		      bool creating, const struct store_row *stores, size_t nstores)
+void printer_ui_form_fill(struct http_ctx *x, struct tpl_dict *d, const struct printer_ui_form *f,
+			  bool creating, const struct printer_ui_store *stores, size_t nstores)
 {
 	struct tpl_dict *form = tpl_include(d, "FORM", "printer_form.tpl");
 	long long store = 0;
@@ -374,7 +349,7 @@ static void fill_form(struct http_ctx *x, struct tpl_dict *d, const struct print
 		tpl_show(form, "COMMUNITY_KEEP");
 	}
 	/* Only label printers may hang on a PC's USB port; a laser printer is always ip. */
-	if (creating || is_label(f->kind)) {
+	if (creating || printer_ui_is_label(f->kind)) {
 		struct tpl_dict *c = tpl_section(form, "CONNECTION_CHOICE");
 
 		if (c != NULL) {
@@ -386,7 +361,7 @@ static void fill_form(struct http_ctx *x, struct tpl_dict *d, const struct print
 	}
 	option(form, "VERSION_OPTION", "2c", "SNMPv2c", f->snmp_version);
 	option(form, "VERSION_OPTION", "1", "SNMPv1", f->snmp_version);
-	(void)parse_uint(f->store, INT64_MAX, 0, &store);
+	(void)printer_ui_parse_uint(f->store, INT64_MAX, 0, &store);
 	store_options(x, form, "STORE_OPTION", stores, nstores, store);
 }
 
@@ -394,8 +369,8 @@ static void fill_form(struct http_ctx *x, struct tpl_dict *d, const struct print
  * The form as a printers_input. Fields the form does not carry for this printer are left
  * out (kept). Returns NULL, or the message for a field this page parses itself.
  */
-static const char *form_input(struct http_ctx *x, const struct printer_form *f, bool creating,
-			      struct printers_input *in)
+const char *printer_ui_form_input(struct http_ctx *x, const struct printer_ui_form *f,
+				  bool creating, struct printers_input *in)
 {
 	long long v;
 
@@ -415,14 +390,14 @@ static const char *form_input(struct http_ctx *x, const struct printer_form *f, 
 	in->mac = f->mac[0] != '\0' ? f->mac : NULL;
 	/* A field the browser did not send at all keeps its default. */
 	in->snmp_version = f->snmp_version[0] != '\0' ? f->snmp_version : "2c";
-	if (creating || is_label(f->kind)) {
+	if (creating || printer_ui_is_label(f->kind)) {
 		in->set |= PRINTERS_F_CONNECTION;
 		in->connection = f->connection[0] != '\0' ? f->connection : "ip";
 	}
-	if (!parse_uint(f->store, INT64_MAX, 0, &v))
+	if (!printer_ui_parse_uint(f->store, INT64_MAX, 0, &v))
 		return page_text(x, "printer_msg_store");
 	in->store_id = (int64_t)v;
-	if (!parse_uint(f->snmp_port, 65535, PRINTERS_DEFAULT_SNMP_PORT, &v) || v == 0)
+	if (!printer_ui_parse_uint(f->snmp_port, 65535, PRINTERS_DEFAULT_SNMP_PORT, &v) || v == 0)
 		return page_text(x, "printer_msg_snmp_port");
 	in->snmp_port = (int64_t)v;
 	/* The community is write-only: typed = new; empty = unchanged (or the default when
@@ -448,7 +423,7 @@ static bool starts(const char *s, const char *prefix)
  * first ("address: ..."), which is all a technician needs to know what to correct; the
  * English text is kept for anything unforeseen.
  */
-static const char *change_message(struct http_ctx *x, int rc, const struct err *e)
+const char *printer_ui_message(struct http_ctx *x, int rc, const struct err *e)
 {
 	const char *m = e->msg;
 
@@ -483,8 +458,8 @@ static const char *change_message(struct http_ctx *x, int rc, const struct err *
 
 /* ---- the audit trail of changes and polls ---- */
 
-static void audit(struct http_ctx *x, const char *type, int64_t device_id, int64_t store_id,
-		  const char *kind, const char *message, json_object *payload)
+void printer_ui_audit(struct http_ctx *x, const char *type, int64_t device_id, int64_t store_id,
+		      const char *kind, const char *message, json_object *payload)
 {
 	struct err e = { 0 };
 	json_object *p = payload != NULL ? payload : json_object_new_object();
@@ -522,7 +497,8 @@ static bool read_list_query(struct http_ctx *x, struct list_query *lq)
 	lq->kind = v != NULL ? v : "";
 	v = http_param_get(p, "state");
 	lq->state = v != NULL ? v : "";
-	if (lq->q == NULL || !parse_uint(http_param_get(p, "offset"), 100000000, 0, &lq->offset))
+	if (lq->q == NULL ||
+	    !printer_ui_parse_uint(http_param_get(p, "offset"), 100000000, 0, &lq->offset))
 		return false;
 	if (lq->kind[0] != '\0' && !printers_kind_valid(lq->kind))
 		return false;
@@ -563,7 +539,8 @@ static int load_ages(struct http_ctx *x, const struct printers_item *items, size
 		return ERR_NOMEM;
 	params[0] = sbuf_cstr(&ids);
 	rc = db_exec(app_thread_of(x)->db,
-		     "SELECT d.id, extract(epoch FROM now() - coalesce(p.read_at, d.last_seen_at))::bigint"
+		     "SELECT d.id,"
+		     " extract(epoch FROM now() - coalesce(p.read_at, d.last_seen_at))::bigint"
 		     " FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id"
 		     " WHERE d.id = ANY($1::bigint[])",
 		     1, params, &r, NULL);
@@ -586,8 +563,8 @@ static void fill_list_row(struct http_ctx *x, struct tpl_dict *row, const struct
 	tpl_set_int(row, "ID", (long long)p->id);
 	tpl_set(row, "NAME", p->name);
 	/* Under the name: the model, and for a label printer what it is. */
-	tpl_set(row, "KIND_NAME", kind_name(x, p->kind));
-	if (is_label(p->kind)) {
+	tpl_set(row, "KIND_NAME", printer_ui_kind_name(x, p->kind));
+	if (printer_ui_is_label(p->kind)) {
 		tpl_set(row, "MODEL", p->model);
 		tpl_show(row, "LABEL_KIND");
 		if (p->model[0] != '\0')
@@ -596,7 +573,7 @@ static void fill_list_row(struct http_ctx *x, struct tpl_dict *row, const struct
 		tpl_set(row, "MODEL", p->model[0] != '\0' ? p->model : "—");
 	}
 	tpl_set(row, "STATE", p->state);
-	tpl_set(row, "STATE_NAME", state_name(x, p->state));
+	tpl_set(row, "STATE_NAME", printer_ui_state_name(x, p->state));
 	if (p->store.id != 0) {
 		struct tpl_dict *s = tpl_section(row, "STORE");
 
@@ -621,16 +598,17 @@ static void fill_list_row(struct http_ctx *x, struct tpl_dict *row, const struct
 	if (strcmp(p->mac_status, "mismatch") == 0)
 		tpl_show(row, "MAC_MISMATCH");
 	for (size_t i = 0; i < p->n_colours; i++)
-		fill_bar(x, row, "TONER", p->colours[i].colour, p->colours[i].percent,
-			 p->colours[i].state, p->colours[i].name);
+		printer_ui_bar(x, row, "TONER", p->colours[i].colour, p->colours[i].percent,
+			       p->colours[i].state, p->colours[i].name);
 	if (p->n_colours == 0) {
 		struct tpl_dict *none = tpl_section(row, "NO_TONER");
 
 		if (none != NULL)
-			tpl_set(none, "TEXT", is_label(p->kind) ? page_text(x, "printers_toner_label")
-								: page_text(x, "printers_toner_none"));
+			tpl_set(none, "TEXT", printer_ui_is_label(p->kind)
+						      ? page_text(x, "printers_toner_label")
+						      : page_text(x, "printers_toner_none"));
 	}
-	tpl_set(row, "AGE", age_text(x, age));
+	tpl_set(row, "AGE", printer_ui_age(x, age));
 	if (age > STALE_SECONDS)
 		tpl_show(row, "STALE");
 	if (p->last_error != NULL && p->last_error[0] != '\0') {
@@ -645,7 +623,7 @@ static void fill_list_row(struct http_ctx *x, struct tpl_dict *row, const struct
 
 /* The table, the filters and, when there is more than one page, the links between pages. */
 static int fill_list(struct http_ctx *x, struct tpl_dict *page, const struct list_query *lq,
-		     const struct store_row *stores, size_t nstores)
+		     const struct printer_ui_store *stores, size_t nstores)
 {
 	struct printers_item *items = NULL;
 	struct err e = { 0 };
@@ -659,14 +637,15 @@ static int fill_list(struct http_ctx *x, struct tpl_dict *page, const struct lis
 	tpl_set(page, "STORE_Q", lq->store);
 	tpl_set(page, "KIND_Q", lq->kind);
 	tpl_set(page, "STATE_Q", lq->state);
-	(void)parse_uint(lq->store, INT64_MAX, -1, &store_id);
+	(void)printer_ui_parse_uint(lq->store, INT64_MAX, -1, &store_id);
 	for (size_t i = 0; i < nstores; i++) {
 		struct tpl_dict *opt = tpl_section(page, "STORE_FILTER");
 
 		if (opt == NULL)
 			continue;
 		tpl_set_int(opt, "VALUE", (long long)stores[i].id);
-		tpl_set(opt, "LABEL", arena_printf(x->arena, "%s — %s", stores[i].code, stores[i].name));
+		tpl_set(opt, "LABEL",
+			arena_printf(x->arena, "%s — %s", stores[i].code, stores[i].name));
 		if (stores[i].id == store_id || strcasecmp(stores[i].code, lq->store) == 0)
 			tpl_show(opt, "SELECTED");
 	}
@@ -703,8 +682,9 @@ static int fill_list(struct http_ctx *x, struct tpl_dict *page, const struct lis
 
 		if (pager == NULL)
 			return 0;
-		tpl_set(pager, "RANGE", form_format(x, "pager_range", n > 0 ? lq->offset + 1 : lq->offset,
-						    lq->offset + (long long)n, (long long)total));
+		tpl_set(pager, "RANGE",
+			form_format(x, "pager_range", n > 0 ? lq->offset + 1 : lq->offset,
+				    lq->offset + (long long)n, (long long)total));
 		if (lq->offset > 0) {
 			struct tpl_dict *prev = tpl_section(pager, "PREV");
 
@@ -724,11 +704,11 @@ static int fill_list(struct http_ctx *x, struct tpl_dict *page, const struct lis
 }
 
 static int render_list(struct http_ctx *x, int status, const struct list_query *lq,
-		       const struct printer_form *f, const char *error, const char *notice)
+		       const struct printer_ui_form *f, const char *error, const char *notice)
 {
 	struct tpl_dict *root, *page = page_begin(x, "printers_title", "printers.tpl", "printers",
 						   &root);
-	struct store_row *stores = NULL;
+	struct printer_ui_store *stores = NULL;
 	size_t nstores = 0;
 	int rc;
 
@@ -737,7 +717,7 @@ static int render_list(struct http_ctx *x, int status, const struct list_query *
 	/* After a refused form the request path is the form's target; the switch comes back here. */
 	tpl_set(root, "CURRENT_PATH", "/printers");
 	tpl_show(root, "AUTO_REFRESH");
-	rc = load_stores(x, &stores, &nstores);
+	rc = printer_ui_load_stores(x, &stores, &nstores);
 	if (rc == 0)
 		rc = fill_list(x, page, lq, stores, nstores);
 	if (rc == ERR_INVALID) {
@@ -755,7 +735,7 @@ static int render_list(struct http_ctx *x, int status, const struct list_query *
 		if (create != NULL) {
 			if (error != NULL)
 				tpl_show(create, "OPEN");
-			fill_form(x, create, f, true, stores, nstores);
+			printer_ui_form_fill(x, create, f, true, stores, nstores);
 		}
 	}
 	form_banner(page, "ERROR", error);
@@ -766,7 +746,7 @@ static int render_list(struct http_ctx *x, int status, const struct list_query *
 int handle_printers_page(struct http_ctx *x)
 {
 	struct list_query lq;
-	struct printer_form f;
+	struct printer_ui_form f;
 	const char *notice = NULL;
 
 	if (!read_list_query(x, &lq)) {
@@ -782,7 +762,7 @@ int handle_printers_page(struct http_ctx *x)
 int handle_printers_create_form(struct http_ctx *x)
 {
 	struct list_query lq = { .q = "", .store = "", .kind = "", .state = "" };
-	struct printer_form f;
+	struct printer_ui_form f;
 	struct printers_input in;
 	struct err e = { 0 };
 	const char *msg;
@@ -791,601 +771,19 @@ int handle_printers_create_form(struct http_ctx *x)
 
 	lq.f.online = -1;
 	lq.f.limit = PRINTERS_PER_PAGE;
-	if (!form_read(x, &f, NULL))
+	if (!printer_ui_form_read(x, &f, NULL))
 		return ERR_NOMEM;
-	msg = form_input(x, &f, true, &in);
+	msg = printer_ui_form_input(x, &f, true, &in);
 	if (msg != NULL)
 		return render_list(x, 422, &lq, &f, msg, NULL);
 	rc = printers_create(app_thread_of(x)->db, &app.cfg, x->arena, &in, &id, &e);
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return render_list(x, rc == ERR_CONFLICT ? 409 : 422, &lq, &f,
-				   change_message(x, rc, &e), NULL);
+				   printer_ui_message(x, rc, &e), NULL);
 	if (rc != 0)
 		return rc;
-	audit(x, "printer_created", id, in.store_id, f.kind,
-	      arena_printf(x->arena, "printer \"%s\" created", f.name), NULL);
+	printer_ui_audit(x, "printer_created", id, in.store_id, f.kind,
+			 arena_printf(x->arena, "printer \"%s\" created", f.name), NULL);
 	http_redirect(x, arena_printf(x->arena, "/printers/%" PRId64 "?created=1", id));
-	return 0;
-}
-
-/* ---- one printer ---- */
-
-/* The notice after the redirect that brought the user here; *bad when it reports a failure. */
-static const char *printer_notice(struct http_ctx *x, bool *bad)
-{
-	const char *polled = http_param_get(&x->req.query_params, "polled");
-
-	*bad = false;
-	if (http_param_get(&x->req.query_params, "created") != NULL)
-		return page_text(x, "printer_notice_created");
-	if (http_param_get(&x->req.query_params, "saved") != NULL)
-		return page_text(x, "printer_notice_saved");
-	if (polled == NULL)
-		return NULL;
-	if (strcmp(polled, "up") == 0)
-		return page_text(x, "printer_poll_up");
-	if (strcmp(polled, "moved") == 0)
-		return page_text(x, "printer_poll_moved");
-	*bad = true;
-	if (strcmp(polled, "mismatch") == 0)
-		return page_text(x, "printer_poll_mismatch");
-	if (strcmp(polled, "down") == 0)
-		return page_text(x, "printer_poll_down");
-	return page_text(x, "printer_poll_failed");
-}
-
-static const char *device_status_text(struct http_ctx *x, int v)
-{
-	switch (v) {
-	case 1: return page_text(x, "printer_devstatus_unknown");
-	case 2: return page_text(x, "printer_devstatus_running");
-	case 3: return page_text(x, "printer_devstatus_warning");
-	case 4: return page_text(x, "printer_devstatus_testing");
-	case 5: return page_text(x, "printer_devstatus_down");
-	}
-	return page_text(x, "printer_not_reported");
-}
-
-static const char *printer_status_text(struct http_ctx *x, int v)
-{
-	switch (v) {
-	case 1: return page_text(x, "printer_prnstatus_other");
-	case 2: return page_text(x, "printer_prnstatus_unknown");
-	case 3: return page_text(x, "printer_prnstatus_idle");
-	case 4: return page_text(x, "printer_prnstatus_printing");
-	case 5: return page_text(x, "printer_prnstatus_warmup");
-	}
-	return page_text(x, "printer_not_reported");
-}
-
-static const char *severity_text(struct http_ctx *x, const char *s)
-{
-	if (strcmp(s, "ok") == 0)
-		return page_text(x, "printer_severity_ok");
-	if (strcmp(s, "warning") == 0)
-		return page_text(x, "printer_severity_warning");
-	if (strcmp(s, "critical") == 0)
-		return page_text(x, "printer_severity_critical");
-	return page_text(x, "printer_severity_unknown");
-}
-
-/* hrPrinterDetectedErrorState bits by the names lib/printer_reading gives them. */
-static const char *error_text(struct http_ctx *x, const char *name)
-{
-	static const struct {
-		const char *name;
-		int bit;
-	} bits[] = {
-		{ "lowPaper", 0 },	    { "noPaper", 1 },	       { "lowToner", 2 },
-		{ "noToner", 3 },	    { "doorOpen", 4 },	       { "jammed", 5 },
-		{ "offline", 6 },	    { "serviceRequested", 7 }, { "inputTrayMissing", 8 },
-		{ "outputTrayMissing", 9 }, { "markerSupplyMissing", 10 }, { "outputNearFull", 11 },
-		{ "outputFull", 12 },	    { "inputTrayEmpty", 13 },  { "overduePreventMaint", 14 },
-	};
-	int bit = -1;
-
-	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
-		if (strcmp(bits[i].name, name) == 0)
-			bit = bits[i].bit;
-	switch (bit) {
-	case 0: return page_text(x, "printer_err_low_paper");
-	case 1: return page_text(x, "printer_err_no_paper");
-	case 2: return page_text(x, "printer_err_low_toner");
-	case 3: return page_text(x, "printer_err_no_toner");
-	case 4: return page_text(x, "printer_err_door_open");
-	case 5: return page_text(x, "printer_err_jammed");
-	case 6: return page_text(x, "printer_err_offline");
-	case 7: return page_text(x, "printer_err_service_requested");
-	case 8: return page_text(x, "printer_err_input_tray_missing");
-	case 9: return page_text(x, "printer_err_output_tray_missing");
-	case 10: return page_text(x, "printer_err_marker_supply_missing");
-	case 11: return page_text(x, "printer_err_output_near_full");
-	case 12: return page_text(x, "printer_err_output_full");
-	case 13: return page_text(x, "printer_err_input_tray_empty");
-	case 14: return page_text(x, "printer_err_overdue_maintenance");
-	}
-	return name;
-}
-
-static const char *class_text(struct http_ctx *x, const char *c)
-{
-	if (c != NULL && strcmp(c, "consumed") == 0)
-		return page_text(x, "printer_class_consumed");
-	if (c != NULL && strcmp(c, "receptacle") == 0)
-		return page_text(x, "printer_class_receptacle");
-	return page_text(x, "printer_class_other");
-}
-
-static void fill_identity(struct http_ctx *x, struct tpl_dict *page, const struct printers_full *p)
-{
-	const struct printers_item *it = &p->item;
-	const struct printers_details *d = &p->details;
-	const char *dash = "—";
-
-	tpl_set(page, "MODEL", it->model[0] != '\0' ? it->model : dash);
-	tpl_set(page, "VENDOR", d->vendor[0] != '\0' ? d->vendor : dash);
-	tpl_set(page, "SERIAL", d->serial[0] != '\0' ? d->serial : dash);
-	tpl_set(page, "FIRMWARE", d->firmware[0] != '\0' ? d->firmware : dash);
-	tpl_set(page, "SYS_NAME", d->sys_name[0] != '\0' ? d->sys_name : dash);
-	tpl_set(page, "SYS_DESCR", d->sys_descr[0] != '\0' ? d->sys_descr : dash);
-	tpl_set(page, "KIND_NAME", kind_name(x, it->kind));
-	tpl_set(page, "SNMP", arena_printf(x->arena, "SNMPv%s, %s %d", it->snmp_version,
-					   page_text(x, "printer_port"), it->snmp_port));
-	tpl_set(page, "COMMUNITY_STATE", it->community_set ? page_text(x, "printer_community_set")
-							   : page_text(x, "printer_community_default"));
-	if (it->store.id != 0) {
-		struct tpl_dict *s = tpl_section(page, "STORE");
-
-		if (s != NULL) {
-			tpl_set(s, "CODE", it->store.code);
-			tpl_set(s, "STORE_NAME", it->store.name);
-		}
-	} else {
-		tpl_show(page, "NO_STORE");
-	}
-	if (strcmp(it->connection, "usb") == 0) {
-		struct tpl_dict *u = tpl_section(page, "USB");
-
-		if (u != NULL)
-			tpl_set(u, "HOST_PC", it->host_pc != NULL ? it->host_pc : dash);
-	} else {
-		struct tpl_dict *a = tpl_section(page, "IP");
-
-		if (a != NULL) {
-			tpl_set(a, "ADDRESS", it->address != NULL ? it->address : dash);
-			if (it->host_pc != NULL) {
-				struct tpl_dict *h = tpl_section(a, "HOST_NOTE");
-
-				if (h != NULL)
-					tpl_set(h, "HOST_PC", it->host_pc);
-			}
-		}
-	}
-	/* The MAC and what the last poll made of it. */
-	tpl_set(page, "MAC", it->mac != NULL ? it->mac : dash);
-	if (strcmp(it->mac_status, "verified") == 0) {
-		tpl_show(page, "MAC_VERIFIED");
-	} else if (strcmp(it->mac_status, "mismatch") == 0) {
-		struct tpl_dict *m = tpl_section(page, "MAC_MISMATCH");
-
-		if (m != NULL) {
-			tpl_set(m, "FOREIGN_MAC", d->foreign_mac != NULL ? d->foreign_mac : dash);
-			tpl_set(m, "ADDRESS", it->address != NULL ? it->address : dash);
-		}
-	} else {
-		tpl_show(page, "MAC_UNKNOWN");
-	}
-	if (d->page_count >= 0)
-		tpl_set(page, "PAGE_COUNT", arena_printf(x->arena, "%" PRId64, d->page_count));
-	else
-		tpl_set(page, "PAGE_COUNT", page_text(x, "printer_not_reported"));
-	tpl_set(page, "LAST_POLLED", form_time(x, it->last_polled_at));
-	tpl_set(page, "LAST_SEEN", form_time(x, it->last_seen_at));
-	tpl_set(page, "READ_AT", form_time(x, d->read_at));
-	if (d->read_age_seconds >= 0) {
-		struct tpl_dict *age = tpl_section(page, "READ_AGE");
-
-		if (age != NULL)
-			tpl_set(age, "AGE", age_text(x, d->read_age_seconds));
-	}
-	if (it->last_error != NULL && it->last_error[0] != '\0') {
-		struct tpl_dict *e = tpl_section(page, "LAST_ERROR");
-
-		if (e != NULL)
-			tpl_set(e, "TEXT", it->last_error);
-	}
-}
-
-static void fill_status(struct http_ctx *x, struct tpl_dict *page, const struct printers_full *p)
-{
-	const struct printers_details *d = &p->details;
-
-	tpl_set(page, "DEVICE_STATUS", device_status_text(x, d->device_status));
-	tpl_set(page, "PRINTER_STATUS", printer_status_text(x, d->printer_status));
-	tpl_set(page, "SEVERITY", d->severity);
-	tpl_set(page, "SEVERITY_NAME", severity_text(x, d->severity));
-	for (size_t i = 0; i < d->n_errors && i < PRINTERS_ERRORS_MAX; i++) {
-		struct tpl_dict *c = tpl_section(page, "CONDITION");
-
-		if (c != NULL) {
-			tpl_set(c, "TEXT", error_text(x, d->errors[i]));
-			tpl_set(c, "CODE", d->errors[i]);
-		}
-	}
-	if (d->n_errors == 0)
-		tpl_show(page, "NO_CONDITIONS");
-	if (is_label(p->item.kind) && strcmp(p->item.connection, "ip") == 0) {
-		struct tpl_dict *r = tpl_section(page, "RAW_PORT");
-
-		if (r != NULL)
-			tpl_set(r, "TEXT", d->port_9100_open == 1   ? page_text(x, "printer_port_open")
-					   : d->port_9100_open == 0 ? page_text(x, "printer_port_closed")
-								    : page_text(x, "printer_not_reported"));
-	}
-}
-
-static const char *raw_number(struct http_ctx *x, bool has, int64_t v)
-{
-	return has ? arena_printf(x->arena, "%" PRId64, v) : "—";
-}
-
-static void fill_supplies(struct http_ctx *x, struct tpl_dict *page, const struct printers_full *p)
-{
-	struct tpl_dict *table;
-
-	for (size_t i = 0; i < p->item.n_colours; i++)
-		fill_bar(x, page, "COLOUR", p->item.colours[i].colour, p->item.colours[i].percent,
-			 p->item.colours[i].state, p->item.colours[i].name);
-	if (p->item.n_colours == 0)
-		tpl_show(page, "NO_COLOURS");
-	if (p->n_supplies == 0) {
-		tpl_show(page, "NO_SUPPLIES");
-		return;
-	}
-	table = tpl_section(page, "SUPPLIES");
-	for (size_t i = 0; table != NULL && i < p->n_supplies; i++) {
-		const struct printers_supply *s = &p->supplies[i];
-		struct tpl_dict *row = tpl_section(table, "SUPPLY");
-
-		if (row == NULL)
-			continue;
-		tpl_set_int(row, "INDEX", (long long)s->supply_index);
-		tpl_set(row, "DESCRIPTION", s->description[0] != '\0' ? s->description : "—");
-		tpl_set(row, "TYPE", s->type_name != NULL ? s->type_name
-				     : s->type != 0 ? arena_printf(x->arena, "%d", s->type) : "—");
-		tpl_set(row, "CLASS", class_text(x, s->class_));
-		tpl_set(row, "MAX", raw_number(x, s->has_max, s->max_capacity));
-		tpl_set(row, "LEVEL", raw_number(x, s->has_level, s->level));
-		if (s->is_receptacle) {
-			/* A waste box reports free space: what matters is how full it is. */
-			struct tpl_dict *r = tpl_section(row, "RECEPTACLE");
-
-			if (r != NULL)
-				tpl_set(r, "TEXT", isfinite(s->fullness)
-							   ? form_format(x, "printer_fullness",
-									 (long long)lround(s->fullness), 0, 0)
-							   : level_word(x, s->state));
-		} else {
-			fill_bar(x, row, "LEVEL_BAR", s->colour, s->percent, s->state, s->description);
-		}
-		if (s->colour != NULL) {
-			struct tpl_dict *c = tpl_section(row, "SWATCH");
-
-			if (c != NULL) {
-				tpl_set(c, "COLOUR", colour_class(s->colour));
-				tpl_set(c, "NAME", colour_name(x, s->colour));
-			}
-		}
-		if (s->is_toner)
-			tpl_show(row, "TONER");
-	}
-}
-
-/* "2024-05-01T12:00:00Z" as Unix seconds; NaN when it is not such a time. */
-static double iso_seconds(const char *iso)
-{
-	struct tm tm = { 0 };
-	const char *end;
-
-	if (iso == NULL || iso[0] == '\0')
-		return NAN;
-	end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		return NAN;
-	return (double)timegm(&tm);
-}
-
-/* One small chart per toner with history: its level over the last CHART_DAYS days. */
-static int fill_charts(struct http_ctx *x, struct tpl_dict *page, const struct printers_full *p)
-{
-	struct printers_history h;
-	struct err e = { 0 };
-	double now = (double)time(NULL), since;
-	struct svg_chart_label xl[4], yl[3] = { { 0, "0%" }, { 50, "50%" }, { 100, "100%" } };
-	int rc, charts = 0;
-
-	rc = printers_history(app_thread_of(x)->db, x->arena, p->item.id, CHART_DAYS, &h, &e);
-	if (rc != 0)
-		return rc;
-	since = iso_seconds(h.since);
-	if (!isfinite(since) || since >= now)
-		since = now - CHART_DAYS * 86400.0;
-	for (int i = 0; i < 4; i++) {
-		time_t t = (time_t)(since + (now - since) * i / 3);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		xl[i].at = (double)t;
-		xl[i].text = arena_printf(x->arena, "%02d.%02d", tm.tm_mday, tm.tm_mon + 1);
-	}
-	for (size_t i = 0; i < h.n_series; i++) {
-		const struct printers_history_series *hs = &h.series[i];
-		const struct printers_supply *s = NULL;
-		struct svg_chart_point *pts;
-		struct svg_chart_series series;
-		struct svg_chart c;
-		struct tpl_dict *d;
-		struct sbuf svg;
-		size_t first, n;
-
-		for (size_t k = 0; k < p->n_supplies; k++)
-			if (p->supplies[k].supply_index == hs->supply_index)
-				s = &p->supplies[k];
-		if (s == NULL || !s->is_toner || hs->n_points == 0)
-			continue;
-		/* The newest samples when there are more than a chart holds. */
-		first = hs->n_points > SVG_CHART_MAX_POINTS ? hs->n_points - SVG_CHART_MAX_POINTS : 0;
-		n = hs->n_points - first;
-		pts = arena_alloc(x->arena, sizeof *pts * n);
-		if (pts == NULL)
-			return ERR_NOMEM;
-		for (size_t k = 0; k < n; k++) {
-			const struct printers_history_point *hp = &hs->points[first + k];
-			double t = iso_seconds(hp->at);
-
-			pts[k].t = isfinite(t) ? t : since;
-			pts[k].value = strcmp(hp->state, "percent") == 0 ? hp->percent : NAN;
-		}
-		series = (struct svg_chart_series){ .name = s->description,
-						    .css_class = arena_printf(x->arena, "toner-%s",
-									      colour_class(s->colour)),
-						    .points = pts, .n = n };
-		c = (struct svg_chart){ .width = 360, .height = 140, .t_min = since, .t_max = now,
-					.title = s->description,
-					.empty_text = page_text(x, "printer_chart_no_numbers"),
-					.x_labels = xl, .n_x_labels = 4, .y_labels = yl,
-					.n_y_labels = 3, .series = &series, .n_series = 1 };
-		sbuf_init(&svg, x->arena, CHART_BYTES);
-		rc = svg_chart_render(&c, &svg, &e);
-		if (rc != 0) {
-			log_msg(LOG_LEVEL_WARN, "chart_failed", x->req.trace_id, "%s", e.msg);
-			continue;
-		}
-		d = tpl_section(page, "CHART");
-		if (d == NULL)
-			continue;
-		tpl_set(d, "NAME", s->description[0] != '\0' ? s->description : "—");
-		tpl_set(d, "COLOUR", colour_class(s->colour));
-		tpl_set(d, "CHART", sbuf_cstr(&svg));
-		tpl_set_int(d, "SUPPLY", (long long)s->supply_index);
-		charts++;
-	}
-	if (charts == 0)
-		tpl_show(page, "NO_CHARTS");
-	tpl_set_int(page, "CHART_DAYS", CHART_DAYS);
-	return 0;
-}
-
-/*
- * The printer's page: p as stored (heading, facts, readings), f as the edit form shows it
- * (what was typed when a change was refused, else p).
- */
-static int render_printer(struct http_ctx *x, int status, const struct printers_full *p,
-			  const struct printer_form *f, const char *error, const char *notice,
-			  bool notice_bad)
-{
-	const struct request_auth *auth = app_auth_of(x);
-	struct tpl_dict *root, *page = page_begin(x, "printer_title", "printer.tpl", "printers",
-						   &root);
-	struct store_row *stores = NULL;
-	size_t nstores = 0;
-	int rc;
-
-	if (page == NULL)
-		return ERR_NOMEM;
-	tpl_set(root, "PAGE_TITLE", p->item.name);
-	/* Not .../poll or .../delete, which have no page to come back to. */
-	tpl_set(root, "CURRENT_PATH", arena_printf(x->arena, "/printers/%" PRId64, p->item.id));
-	tpl_set_int(page, "ID", (long long)p->item.id);
-	tpl_set(page, "NAME", p->item.name);
-	tpl_set(page, "STATE", p->item.state);
-	tpl_set(page, "STATE_NAME", state_name(x, p->item.state));
-	if (strcmp(p->item.connection, "usb") == 0) {
-		struct tpl_dict *u = tpl_section(page, "USB_NOTE");
-
-		if (u != NULL)
-			tpl_set(u, "TEXT", arena_printf(x->arena, "%s %s",
-							page_text(x, "printer_usb_note"),
-							p->item.host_pc != NULL ? p->item.host_pc : "—"));
-	}
-	fill_identity(x, page, p);
-	fill_status(x, page, p);
-	/* A label printer has no toner: its panels only when it reports supplies after all. */
-	rc = 0;
-	if (!is_label(p->item.kind) || p->n_supplies > 0) {
-		struct tpl_dict *readings = tpl_section(page, "READINGS");
-
-		if (readings == NULL) {
-			tpl_dict_free(root);
-			return ERR_NOMEM;
-		}
-		fill_supplies(x, readings, p);
-		rc = fill_charts(x, readings, p);
-	} else {
-		tpl_show(page, "LABEL_NO_READINGS");
-	}
-	if (rc == 0 && (int)auth->user.role >= ACCESS_ADMIN)
-		rc = load_stores(x, &stores, &nstores);
-	if (rc != 0) {
-		tpl_dict_free(root);
-		return rc;
-	}
-	if ((int)auth->user.role >= ACCESS_OPERATOR)
-		tpl_show(page, "POLL_FORM");
-	if ((int)auth->user.role >= ACCESS_ADMIN) {
-		struct tpl_dict *admin = tpl_section(page, "ADMIN");
-
-		if (admin != NULL)
-			fill_form(x, admin, f, false, stores, nstores);
-	}
-	form_banner(page, "ERROR", error);
-	form_banner(page, notice_bad ? "ERROR" : "NOTICE", notice);
-	return page_render(x, status, root);
-}
-
-/* Load the printer of the path; answers the 404 page itself (then returns 1). */
-static int load_printer(struct http_ctx *x, struct printers_full *p)
-{
-	struct err e = { 0 };
-	int rc = printers_get(app_thread_of(x)->db, x->arena, path_id(x), p, &e);
-
-	if (rc == ERR_NOTFOUND) {
-		page_error(x, 404);
-		return 1;
-	}
-	return rc;
-}
-
-int handle_printer_page(struct http_ctx *x)
-{
-	struct printers_full p;
-	struct printer_form f;
-	const char *notice;
-	bool bad;
-	int rc = load_printer(x, &p);
-
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	form_of_item(&p.item, &f, x->arena);
-	notice = printer_notice(x, &bad);
-	return render_printer(x, 200, &p, &f, NULL, notice, bad);
-}
-
-int handle_printer_edit_form(struct http_ctx *x)
-{
-	struct printers_full p;
-	struct printer_form f;
-	struct printers_input in;
-	struct err e = { 0 };
-	unsigned changed = 0;
-	const char *msg;
-	int rc = load_printer(x, &p);
-
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	if (!form_read(x, &f, p.item.kind))
-		return ERR_NOMEM;
-	msg = form_input(x, &f, false, &in);
-	if (msg != NULL)
-		return render_printer(x, 422, &p, &f, msg, NULL, false);
-	rc = printers_update(app_thread_of(x)->db, &app.cfg, x->arena, p.item.id, &in, &changed, &e);
-	if (rc == ERR_NOTFOUND) {
-		page_error(x, 404);
-		return 0;
-	}
-	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
-		return render_printer(x, rc == ERR_CONFLICT ? 409 : 422, &p, &f,
-				      change_message(x, rc, &e), NULL, false);
-	if (rc != 0)
-		return rc;
-	if (changed != 0) {
-		json_object *payload = json_object_new_object();
-
-		/* Which fields changed, never their secret values. */
-		json_object_object_add(payload, "changed", json_object_new_int64(changed));
-		json_object_object_add(payload, "community_changed",
-				       json_object_new_boolean((changed & PRINTERS_F_COMMUNITY) != 0));
-		audit(x, "printer_updated", p.item.id, in.store_id, p.item.kind,
-		      arena_printf(x->arena, "printer \"%s\" changed", f.name), payload);
-	}
-	http_redirect(x, arena_printf(x->arena, "/printers/%" PRId64 "?saved=1", p.item.id));
-	return 0;
-}
-
-int handle_printer_delete_form(struct http_ctx *x)
-{
-	struct printers_full p;
-	struct printer_form f;
-	struct printers_ref ref;
-	struct err e = { 0 };
-	int rc = load_printer(x, &p);
-
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	/* A deletion cannot be undone: one click on the wrong button must not do it. */
-	if (!form_checked(x, "confirm")) {
-		form_of_item(&p.item, &f, x->arena);
-		return render_printer(x, 422, &p, &f, page_text(x, "printer_msg_delete_confirm"),
-				      NULL, false);
-	}
-	rc = printers_delete(app_thread_of(x)->db, x->arena, p.item.id, &ref, &e);
-	if (rc == ERR_NOTFOUND) {
-		page_error(x, 404);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
-	/* The device row is gone: the event keeps its kind, name and address in words. */
-	audit(x, "printer_deleted", 0, p.item.store.id, p.item.kind,
-	      arena_printf(x->arena, "printer \"%s\" (id %" PRId64 ", %s) deleted", p.item.name,
-			   p.item.id, p.item.address != NULL ? p.item.address : "usb"),
-	      NULL);
-	http_redirect(x, "/printers?deleted=1");
-	return 0;
-}
-
-int handle_printer_poll_form(struct http_ctx *x)
-{
-	struct printer_check_summary sum = { 0 };
-	struct printers_ref ref;
-	struct err e = { 0 };
-	int64_t id = path_id(x);
-	const char *result;
-	json_object *payload;
-	int rc;
-
-	rc = printers_ref_of(app_thread_of(x)->db, x->arena, id, &ref, &e);
-	if (rc == ERR_NOTFOUND) {
-		page_error(x, 404);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
-	rc = printer_check_ids(app_thread_of(x)->db, &app.cfg, &id, 1, x->req.trace_id, &sum, &e);
-	if (rc == ERR_NOTFOUND) {
-		page_error(x, 404);
-		return 0;
-	}
-	if (rc != 0) {
-		log_msg(LOG_LEVEL_WARN, "poll_now_failed", x->req.trace_id, "%s", e.msg);
-		if (rc == ERR_DB_DOWN)
-			return rc;
-		result = "failed";
-	} else if (sum.mismatched > 0) {
-		result = "mismatch";
-	} else if (sum.moved > 0) {
-		result = "moved";
-	} else if (sum.up > 0) {
-		result = "up";
-	} else if (sum.down > 0) {
-		result = "down";
-	} else {
-		result = "failed";
-	}
-	payload = json_object_new_object();
-	json_object_object_add(payload, "result", json_object_new_string(result));
-	audit(x, "poll_now", id, ref.store_id, ref.kind,
-	      arena_printf(x->arena, "poll now of \"%s\": %s", ref.name, result), payload);
-	http_redirect(x, arena_printf(x->arena, "/printers/%" PRId64 "?polled=%s", id, result));
 	return 0;
 }
