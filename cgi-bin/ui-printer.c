@@ -619,7 +619,7 @@ int handle_printer_poll_form(struct http_ctx *x)
 	}
 	payload = json_object_new_object();
 	json_object_object_add(payload, "result", json_object_new_string(result));
-	printer_ui_audit(x, "poll_now", id, ref.store_id, ref.kind,
+	printer_ui_audit(x, "printer_polled", id, ref.store_id, ref.kind,
 			 arena_printf(x->arena, "poll now of \"%s\": %s", ref.name, result), payload);
 	http_redirect(x, arena_printf(x->arena, "/printers/%" PRId64 "?polled=%s", id, result));
 	return 0;

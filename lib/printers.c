@@ -487,20 +487,14 @@ static int load_colours(struct db *db, struct arena *a, struct printers_item *it
 	return 0;
 }
 
-/*
- * Search folding: lower case, Cyrillic capitals to small letters (the test and development
- * clusters run with the C locale, where lower() leaves them), then the Cyrillic letters that
- * look like Latin ones to those (a technician typing "MCK" finds "МСК").
- */
-#define FOLD(x)                                                                               \
-	"translate(lower(" x "), "                                                             \
-	"'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯавеёкмнорстух', "                                  \
-	"'aбbгдeeжзийkлmhoпpctyфxцчшщъыьэюяabeekmhopctyx')"
+/* Search folding is search_fold() of sql/0005_stores.sql: lower case also for Cyrillic under
+ * the C locale, and Cyrillic look-alikes read as Latin (a technician typing "MCK" finds "МСК"). */
+#define FOLD(x) "search_fold(" x ")"
 
 /* $1 kind, $2 store (id or code), $3 online, $4 q. */
 #define LIST_WHERE                                                                            \
 	"WHERE d.kind IN " KINDS " AND ($1::text IS NULL OR d.kind = $1) "                     \
-	"AND ($2::text IS NULL OR d.store_id::text = $2 OR lower(s.code) = lower($2)) "        \
+	"AND ($2::text IS NULL OR d.store_id::text = $2 OR search_fold(s.code) = search_fold($2)) "        \
 	"AND ($3::boolean IS NULL OR (d.state IN ('online', 'pending_offline')) = $3) "       \
 	"AND ($4::text IS NULL OR NOT EXISTS ("                                               \
 	"  SELECT 1 FROM regexp_split_to_table(" FOLD("$4") ", '\\s+') AS w(t) "                 \

@@ -348,7 +348,7 @@ contains "  with the simulator's cyan level as a bar (3 %)" "$BODY" '<span class
 contains "  the MAC it read, verified" "$BODY" '02:53:77:11:00:00'
 contains "  and the device is online" "$BODY" "<span class=\"badge state-online\">$(tsv ru state_online)</span>"
 expect_eq "the poll is in the event log with the operator" \
-	"$(psql_app "SELECT count(*) FROM events e JOIN users u ON u.id = e.user_id WHERE e.type = 'poll_now' AND e.device_id = $SIMP AND u.email = '$RUN.operator@test.local'")" 1
+	"$(psql_app "SELECT count(*) FROM events e JOIN users u ON u.id = e.user_id WHERE e.type = 'printer_polled' AND e.device_id = $SIMP AND u.email = '$RUN.operator@test.local'")" 1
 "$SIM" --ctl "$T_TMP/sim.ctl" "silent 127.1.77.11 on" >/dev/null 2>&1
 FORM_PAGE="/printers/$SIMP" form "$OPERATOR_JAR" "/printers/$SIMP/poll"
 expect_eq "a poll of a silent printer says it did not answer" "$(header location)" "/printers/$SIMP?polled=down"
