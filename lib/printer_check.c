@@ -8,6 +8,7 @@
 #include "mac.h"
 #include "printer_poll.h"
 #include "printer_reading.h"
+#include "printer_record.h"
 #include "rediscover.h"
 #include "resilience.h"
 #include "sbuf.h"
@@ -188,82 +189,6 @@ static void target_for(const struct device_row *d, struct printer_target *t)
 
 /* ---- recording ---- */
 
-static json_object *num_or_null(double v)
-{
-	return isnan(v) ? NULL : json_number(v);
-}
-
-static json_object *supplies_json(const struct printer_reading *r)
-{
-	json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; arr != NULL && i < r->n_supplies; i++) {
-		const struct printer_supply *s = &r->supplies[i];
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "supply_index", json_object_new_int64(s->index));
-		json_object_object_add(o, "description", json_object_new_string(s->description));
-		json_object_object_add(o, "type", s->type > 0 ? json_object_new_int(s->type) : NULL);
-		json_object_object_add(o, "class", json_object_new_string(printer_class_name(s->class)));
-		json_object_object_add(o, "unit", s->unit > 0 ? json_object_new_int(s->unit) : NULL);
-		json_object_object_add(o, "max_capacity",
-				       s->has_max ? json_object_new_int64(s->max) : NULL);
-		json_object_object_add(o, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
-		json_object_object_add(o, "state",
-				       json_object_new_string(printer_level_state_name(s->state)));
-		json_object_object_add(o, "percent", num_or_null(s->percent));
-		json_object_object_add(o, "fullness", num_or_null(s->fullness));
-		json_object_object_add(o, "colour", s->colour ? json_object_new_string(s->colour) : NULL);
-		json_object_object_add(o, "is_toner", json_object_new_boolean(s->is_toner));
-		json_object_object_add(o, "is_receptacle", json_object_new_boolean(s->is_receptacle));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-static json_object *colours_json(const struct printer_reading *r)
-{
-	json_object *arr = json_object_new_array();
-
-	for (int c = 0; arr != NULL && c < PRINTER_COLOUR_COUNT; c++) {
-		const struct printer_colour_summary *cs = &r->colours[c];
-		json_object *o;
-
-		if (!cs->present)
-			continue;
-		o = json_object_new_object();
-		json_object_object_add(o, "colour",
-				       json_object_new_string(printer_colour_name((enum printer_colour)c)));
-		json_object_object_add(o, "percent", num_or_null(cs->percent));
-		json_object_object_add(o, "state",
-				       json_object_new_string(printer_level_state_name(cs->state)));
-		json_object_object_add(o, "supply_index", json_object_new_int64(cs->supply_index));
-		json_object_object_add(o, "name", json_object_new_string(cs->name));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-/* Render and free a json-c value into the arena (NULL when out of memory). */
-static const char *render(json_object *o, struct arena *a)
-{
-	struct sbuf b;
-	const char *s = NULL;
-
-	if (o == NULL)
-		return NULL;
-	sbuf_init(&b, a, 1u << 20);
-	if (json_render(o, &b) == 0 && sbuf_putc(&b, '\0') == 0)
-		s = b.data;
-	json_object_put(o);
-	return s;
-}
-
-static int exec(struct db *db, const char *sql, int n, const char *const *p, struct err *e)
-{
-	return db_exec(db, sql, n, p, NULL, e);
-}
-
 static int event(struct db *db, const struct device_row *d, const char *type, const char *severity,
 		 const char *message, json_object *payload, const char *trace_id, struct err *e)
 {
@@ -273,220 +198,6 @@ static int event(struct db *db, const struct device_row *d, const char *type, co
 	int rc = event_record(db, &ev, e);
 
 	json_object_put(payload);
-	return rc;
-}
-
-static const char update_online_sql[] =
-	"UPDATE devices SET state = 'online', last_polled_at = now(), last_seen_at = now(), "
-	"       last_error = $2, model = CASE WHEN $3 <> '' THEN $3 ELSE model END, "
-	"       mac = coalesce($4::macaddr, mac), "
-	"       mac_status = CASE WHEN $4 IS NOT NULL THEN 'verified' ELSE mac_status END "
-	"WHERE id = $1";
-
-static const char details_sql[] =
-	"INSERT INTO printer_details AS p (device_id, vendor, serial, firmware, sys_name, sys_descr, "
-	"       page_count, device_status, printer_status, error_bits, severity, port_9100_open, "
-	"       foreign_mac, read_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, now()) "
-	"ON CONFLICT (device_id) DO UPDATE SET vendor = $2, serial = $3, firmware = $4, "
-	"       sys_name = $5, sys_descr = $6, page_count = $7, device_status = $8, "
-	"       printer_status = $9, error_bits = $10, severity = $11, port_9100_open = $12, "
-	"       foreign_mac = NULL, read_at = now()";
-
-static const char port_only_sql[] =
-	"INSERT INTO printer_details AS p (device_id, port_9100_open) VALUES ($1, $2) "
-	"ON CONFLICT (device_id) DO UPDATE SET port_9100_open = $2";
-
-static const char supplies_sql[] =
-	"INSERT INTO printer_supplies (device_id, supply_index, description, type, class, unit, "
-	"       max_capacity, level, state, percent, fullness, colour, is_toner, is_receptacle) "
-	"SELECT $1, x.supply_index, x.description, x.type, x.class, x.unit, x.max_capacity, "
-	"       x.level, x.state, x.percent, x.fullness, x.colour, x.is_toner, x.is_receptacle "
-	"FROM jsonb_to_recordset($2::jsonb) AS x(supply_index integer, description text, "
-	"       type smallint, class text, unit smallint, max_capacity bigint, level bigint, "
-	"       state text, percent real, fullness real, colour text, is_toner boolean, "
-	"       is_receptacle boolean)";
-
-/* Replaced as a whole: a supply the printer no longer reports disappears. */
-static const char supplies_delete_sql[] = "DELETE FROM printer_supplies WHERE device_id = $1";
-static const char colours_delete_sql[] = "DELETE FROM printer_colours WHERE device_id = $1";
-
-static const char colours_sql[] =
-	"INSERT INTO printer_colours (device_id, colour, percent, state, supply_index, name) "
-	"SELECT $1, x.colour, x.percent, x.state, x.supply_index, x.name "
-	"FROM jsonb_to_recordset($2::jsonb) AS x(colour text, percent real, state text, "
-	"       supply_index integer, name text)";
-
-/* History: a supply's level when it changed, or when its last sample is an hour old. */
-static const char samples_sql[] =
-	"INSERT INTO supply_samples (device_id, supply_index, at, level, percent, state) "
-	"SELECT $1, x.supply_index, now(), x.level, x.percent, x.state "
-	"FROM jsonb_to_recordset($2::jsonb) AS x(supply_index integer, level bigint, percent real, "
-	"       state text) "
-	"LEFT JOIN LATERAL (SELECT s.at, s.level, s.state FROM supply_samples s "
-	"                   WHERE s.device_id = $1 AND s.supply_index = x.supply_index "
-	"                   ORDER BY s.at DESC LIMIT 1) last ON true "
-	"WHERE last.at IS NULL OR last.at <= now() - interval '1 hour' "
-	"   OR last.level IS DISTINCT FROM x.level OR last.state <> x.state "
-	"ON CONFLICT DO NOTHING";
-
-static const char device_sample_sql[] =
-	"INSERT INTO device_samples (device_id, at, up, latency_ms) VALUES ($1, now(), $2, $3) "
-	"ON CONFLICT DO NOTHING";
-
-static int record_sample(struct db *db, const char *id, bool up, double latency, struct err *e)
-{
-	char lat[32];
-	const char *p[3] = { id, up ? "true" : "false", up ? lat : NULL };
-
-	snprintf(lat, sizeof lat, "%.3f", latency);
-	return exec(db, device_sample_sql, 3, p, e);
-}
-
-/* The device answered: store the reading (when there is one) and mark it online. */
-static int record_up(struct db *db, const struct device_row *d, const struct printer_target *t,
-		     bool adopt_mac, struct arena *a, struct err *e)
-{
-	const struct printer_reading *r = t->reading;
-	char id[24], pages[24], dev[8], prn[8], bits[16];
-	const char *port = t->mode == PRINTER_LABEL_IP ? (t->raw_port == TCP_OPEN ? "true" : "false")
-						       : NULL;
-	int rc;
-
-	snprintf(id, sizeof id, "%" PRId64, d->id);
-	{
-		const char *p[4] = { id, t->error.code != ERR_OK ? t->error.msg : NULL,
-				     r != NULL ? r->model : "",
-				     adopt_mac && r != NULL && r->mac[0] ? r->mac : NULL };
-
-		if ((rc = exec(db, update_online_sql, 4, p, e)) != 0)
-			return rc;
-	}
-	if (r != NULL) {
-		const char *sup = render(supplies_json(r), a), *col = render(colours_json(r), a);
-		const char *p[12] = { id, r->vendor ? r->vendor : "", r->serial, r->firmware,
-				      r->sys_name, r->sys_descr, r->page_count >= 0 ? pages : NULL,
-				      r->status.device > 0 ? dev : NULL,
-				      r->status.printer > 0 ? prn : NULL, bits,
-				      printer_severity_name(r->status.severity), port };
-		const char *ps[2] = { id, sup }, *pc[2] = { id, col };
-
-		if (sup == NULL || col == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		snprintf(pages, sizeof pages, "%lld", (long long)r->page_count);
-		snprintf(dev, sizeof dev, "%d", r->status.device);
-		snprintf(prn, sizeof prn, "%d", r->status.printer);
-		snprintf(bits, sizeof bits, "%u", (unsigned)r->status.errors);
-		if ((rc = exec(db, details_sql, 12, p, e)) != 0 ||
-		    (rc = exec(db, supplies_delete_sql, 1, p, e)) != 0 ||
-		    (rc = exec(db, supplies_sql, 2, ps, e)) != 0 ||
-		    (rc = exec(db, colours_delete_sql, 1, p, e)) != 0 ||
-		    (rc = exec(db, colours_sql, 2, pc, e)) != 0 ||
-		    (rc = exec(db, samples_sql, 2, ps, e)) != 0)
-			return rc;
-	} else if (port != NULL) {
-		const char *p[2] = { id, port };
-
-		if ((rc = exec(db, port_only_sql, 2, p, e)) != 0)
-			return rc;
-	}
-	return record_sample(db, id, true, t->latency_ms, e);
-}
-
-static const char update_down_sql[] =
-	"UPDATE devices SET state = $3, last_polled_at = now(), last_error = $2 WHERE id = $1";
-
-/* No answer (or not the printer): keep the readings, note the error; the state is what the
- * state machine says (pending_offline until confirmed). */
-static int record_down(struct db *db, const struct device_row *d, const char *why,
-		       const struct resilience *r, struct err *e)
-{
-	char id[24];
-	const char *p[3] = { id, why, device_state_name(r->state) };
-	int rc;
-
-	snprintf(id, sizeof id, "%" PRId64, d->id);
-	if ((rc = exec(db, update_down_sql, 3, p, e)) != 0)
-		return rc;
-	return record_sample(db, id, false, 0, e);
-}
-
-static const char poll_state_sql[] =
-	"INSERT INTO device_poll_state AS s (device_id, failures, circuit, opened_at, updated_at) "
-	"VALUES ($1, $2, $3, to_timestamp($4::bigint), now()) "
-	"ON CONFLICT (device_id) DO UPDATE SET failures = $2, circuit = $3, "
-	"       opened_at = to_timestamp($4::bigint), updated_at = now()";
-
-static const char *const event_severity[RESILIENCE_EVENT_COUNT] = {
-	[EVENT_PENDING_OFFLINE] = "info", [EVENT_OFFLINE] = "warning",
-	[EVENT_RECOVERED] = "info", [EVENT_CIRCUIT_OPENED] = "warning",
-	[EVENT_CIRCUIT_HALF_OPEN] = "info", [EVENT_CIRCUIT_CLOSED] = "info",
-	[EVENT_STATE_RESET] = "debug",
-};
-
-/* The state machine's memory, and one event per transition it reported. */
-static int record_resilience(struct db *db, const struct device_row *d,
-			     const struct resilience *r, const enum resilience_event *ev,
-			     size_t nev, const char *why, const char *trace_id, struct arena *a,
-			     struct err *e)
-{
-	char id[24], failures[16], opened[24];
-	const char *p[4] = { id, failures, circuit_state_name(r->circuit),
-			     r->opened_at > 0 ? opened : NULL };
-	int rc;
-
-	snprintf(id, sizeof id, "%" PRId64, d->id);
-	snprintf(failures, sizeof failures, "%d", r->failures);
-	snprintf(opened, sizeof opened, "%" PRId64, r->opened_at);
-	if ((rc = exec(db, poll_state_sql, 4, p, e)) != 0)
-		return rc;
-	for (size_t i = 0; i < nev; i++) {
-		json_object *pl = json_object_new_object();
-		const char *type = resilience_event_name(ev[i]);
-
-		json_object_object_add(pl, "failures", json_object_new_int(r->failures));
-		json_object_object_add(pl, "circuit",
-				       json_object_new_string(circuit_state_name(r->circuit)));
-		if (why != NULL && ev[i] != EVENT_RECOVERED && ev[i] != EVENT_CIRCUIT_CLOSED)
-			json_object_object_add(pl, "error", json_object_new_string(why));
-		rc = event(db, d, type, event_severity[ev[i]],
-			   arena_printf(a, "%s: %s%s%s", d->address ? d->address : "(no address)",
-					type, why != NULL && ev[i] == EVENT_OFFLINE ? " — " : "",
-					why != NULL && ev[i] == EVENT_OFFLINE ? why : ""),
-			   pl, trace_id, e);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static const char mismatch_sql[] =
-	"UPDATE devices SET mac_status = 'mismatch', last_polled_at = now(), last_error = $2 "
-	"WHERE id = $1";
-static const char foreign_mac_sql[] =
-	"INSERT INTO printer_details (device_id, foreign_mac) VALUES ($1, $2) "
-	"ON CONFLICT (device_id) DO UPDATE SET foreign_mac = $2";
-
-/* Another device answers at the printer's address: note it, store none of its data. */
-static int record_mismatch(struct db *db, const struct device_row *d, const char *seen,
-			   const char *msg, const char *trace_id, struct err *e)
-{
-	char id[24];
-	const char *p[2] = { id, msg }, *pf[2] = { id, seen };
-	int rc;
-
-	snprintf(id, sizeof id, "%" PRId64, d->id);
-	if ((rc = exec(db, mismatch_sql, 2, p, e)) != 0 ||
-	    (rc = exec(db, foreign_mac_sql, 2, pf, e)) != 0)
-		return rc;
-	if (strcmp(d->mac_status, "mismatch") != 0) {
-		json_object *pl = json_object_new_object();
-
-		json_object_object_add(pl, "address", json_object_new_string(d->address));
-		json_object_object_add(pl, "expected_mac", json_object_new_string(d->mac));
-		json_object_object_add(pl, "seen_mac", json_object_new_string(seen));
-		rc = event(db, d, "mac_mismatch", "warning", msg, pl, trace_id, e);
-	}
 	return rc;
 }
 
@@ -537,71 +248,6 @@ struct check_ctx {
 	struct arena *a;
 	struct printer_check_summary *sum;
 };
-
-/* Run fn inside a transaction: every device is recorded whole or not at all. */
-static int in_tx(struct check_ctx *c, int (*fn)(struct check_ctx *, void *), void *arg,
-		 struct err *e)
-{
-	int rc;
-
-	if ((rc = db_begin(c->db, e)) != 0)
-		return rc;
-	if ((rc = fn(c, arg)) != 0) {
-		db_rollback(c->db);
-		return rc;
-	}
-	return db_commit(c->db, e);
-}
-
-struct outcome {
-	const struct device_row *d;
-	const struct printer_target *t;  /* what is recorded: first, or the rediscovered one */
-	const struct printer_target *first; /* the poll at the stored address */
-	bool ok;                       /* a success for the state machine */
-	enum mac_verdict verdict;
-	const char *found;             /* rediscovery: the new address, or NULL */
-	bool moved;
-	struct resilience res;         /* after this poll */
-	enum resilience_event events[RESILIENCE_MAX_EVENTS];
-	size_t nevents;
-	struct err *e;
-};
-
-static int record_outcome(struct check_ctx *c, void *arg)
-{
-	struct outcome *o = arg;
-	const struct device_row *d = o->d;
-	const struct printer_target *t = o->t;
-	const char *why = NULL;
-	int rc;
-
-	if (o->found != NULL) {
-		if ((rc = record_move(c->db, d, o->found, c->trace_id, &o->moved, c->a, o->e)) != 0)
-			return rc;
-		if (!o->moved)
-			t = o->t = o->first;
-	}
-	if (t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH) {
-		const char *seen = t->reading->mac;
-
-		why = arena_printf(c->a,
-				   "another device (MAC %s) answers at %s; the printer (MAC %s) was "
-				   "not found in its store's subnets", seen, d->address, d->mac);
-		if ((rc = record_mismatch(c->db, d, seen, why, c->trace_id, o->e)) != 0 ||
-		    (rc = record_down(c->db, d, why, &o->res, o->e)) != 0)
-			return rc;
-	} else if (!o->ok) {
-		why = t->error.msg;
-		if ((rc = record_down(c->db, d, why, &o->res, o->e)) != 0)
-			return rc;
-	} else if ((rc = record_up(c->db, d, t, mac_verify(d->mac, t->has_reading ? t->reading->mac
-										: "") != MAC_NOTHING_SEEN,
-				   c->a, o->e)) != 0) {
-		return rc;
-	}
-	return record_resilience(c->db, d, &o->res, o->events, o->nevents, why, c->trace_id, c->a,
-				 o->e);
-}
 
 /* The host addresses of the device's store's IPv4 subnets, at most max (in order). */
 static const char hosts_sql[] =
@@ -672,40 +318,116 @@ static bool poll_succeeded(const struct device_row *d, const struct printer_targ
 	return !(t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH);
 }
 
-static int check_one(struct check_ctx *c, const struct device_row *d, struct printer_target *t,
-		     struct err *fatal)
+/* What one polled device comes to: its record, and what the summary counts. */
+struct decision {
+	struct printer_record rec;
+	struct printer_target moved;    /* the poll at the rediscovered address */
+	enum resilience_event events[RESILIENCE_MAX_EVENTS];
+	bool ok, moved_ok, mismatch;
+};
+
+static int move_in_tx(struct check_ctx *c, const struct device_row *d, const char *to,
+		      bool *moved, struct err *e)
 {
-	struct outcome o = { .d = d, .t = t, .first = t, .res = d->res };
-	struct printer_target moved_t;
-	struct err e = { 0 };
-	bool mismatch = t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH;
 	int rc;
 
-	o.e = &e;
-	memcpy(o.events, d->gate_events, d->ngate_events * sizeof *o.events);
-	o.nevents = d->ngate_events;
-	if (mismatch && rediscover(c, d, &moved_t, &o.found))
-		o.t = &moved_t;
-	o.ok = poll_succeeded(d, o.t);
-	resilience_apply(&o.res, c->rcfg, o.ok, c->now, o.events, &o.nevents);
-	rc = in_tx(c, record_outcome, &o, &e);
-	if (rc != 0) {
-		/* A device the database refuses (bad data) is one error; a lost server stops all. */
-		if (rc == ERR_DB_DOWN || rc == ERR_NOMEM)
-			return err_set(fatal, rc, "recording the poll of device %" PRId64 ": %s", d->id,
-				       e.msg);
-		c->sum->errors++;
-		return 0;
+	if ((rc = db_begin(c->db, e)) != 0)
+		return rc;
+	if ((rc = record_move(c->db, d, to, c->trace_id, moved, c->a, e)) != 0) {
+		db_rollback(c->db);
+		return rc;
 	}
-	c->sum->polled++;
-	c->sum->moved += o.found != NULL && o.moved;
-	c->sum->mismatched += mismatch && !(o.found != NULL && o.moved);
-	if (o.ok)
-		c->sum->up++;
-	else
-		c->sum->down++;
-	if (o.t->error.code != ERR_OK)
-		c->sum->errors++;
+	return db_commit(c->db, e);
+}
+
+/*
+ * Decide what a poll means for its device: the MAC verdict (with a rediscovery and a move
+ * when another device answers), success or failure for the state machine, and the record.
+ * Only a move touches the database here (its own small transaction: it is rare).
+ */
+static int decide(struct check_ctx *c, const struct device_row *d, const struct printer_target *t,
+		  struct decision *x, struct err *e)
+{
+	const struct printer_target *used = t;
+	const char *found = NULL;
+	struct printer_record *r = &x->rec;
+	int rc;
+
+	memset(x, 0, sizeof *x);
+	x->mismatch = t->has_reading && mac_verify(d->mac, t->reading->mac) == MAC_MISMATCH;
+	if (x->mismatch && rediscover(c, d, &x->moved, &found)) {
+		bool moved = false;
+
+		if ((rc = move_in_tx(c, d, found, &moved, e)) != 0)
+			return rc;
+		if (moved) {
+			used = &x->moved;
+			x->moved_ok = true;
+		}
+	}
+	x->ok = poll_succeeded(d, used);
+	r->res = d->res;
+	memcpy(x->events, d->gate_events, d->ngate_events * sizeof *x->events);
+	r->nevents = d->ngate_events;
+	resilience_apply(&r->res, c->rcfg, x->ok, c->now, x->events, &r->nevents);
+	r->events = x->events;
+	r->device_id = d->id;
+	r->store_id = d->store_id;
+	r->kind = d->kind;
+	r->address = x->moved_ok ? used->address : d->address;
+	r->t = used;
+	if (x->ok) {
+		r->what = RECORD_UP;
+		r->adopt_mac = used->has_reading &&
+			       mac_verify(d->mac, used->reading->mac) != MAC_NOTHING_SEEN;
+	} else if (used->has_reading && mac_verify(d->mac, used->reading->mac) == MAC_MISMATCH) {
+		r->what = RECORD_MISMATCH;
+		r->seen_mac = used->reading->mac;
+		r->expected_mac = d->mac;
+		r->mismatch_event = strcmp(d->mac_status, "mismatch") != 0;
+		r->why = arena_printf(c->a,
+				      "another device (MAC %s) answers at %s; the printer (MAC %s) "
+				      "was not found in its store's subnets",
+				      r->seen_mac, d->address, d->mac);
+	} else {
+		r->what = RECORD_DOWN;
+		r->why = used->error.code != ERR_OK ? used->error.msg : "no answer";
+	}
+	return 0;
+}
+
+/* Record a batch in one transaction; when the database refuses it (bad data, not a lost
+ * server), record the devices one by one so one bad device costs only itself. */
+static int record_all(struct check_ctx *c, const struct printer_record *r, size_t n,
+		      bool *failed, struct err *e)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		failed[i] = false;
+	if ((rc = db_begin(c->db, e)) == 0 &&
+	    (rc = printer_record_batch(c->db, r, n, c->trace_id, c->a, e)) == 0 &&
+	    (rc = db_commit(c->db, e)) == 0)
+		return 0;
+	db_rollback(c->db);
+	if (rc == ERR_DB_DOWN || rc == ERR_NOMEM || n == 1) {
+		failed[0] = n == 1;
+		return rc == ERR_DB_DOWN || rc == ERR_NOMEM ? rc : 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct err one;
+
+		if ((rc = db_begin(c->db, &one)) == 0 &&
+		    (rc = printer_record_batch(c->db, &r[i], 1, c->trace_id, c->a, &one)) == 0 &&
+		    (rc = db_commit(c->db, &one)) == 0)
+			continue;
+		db_rollback(c->db);
+		if (rc == ERR_DB_DOWN || rc == ERR_NOMEM) {
+			*e = one;
+			return rc;
+		}
+		failed[i] = true;
+	}
 	return 0;
 }
 
@@ -740,13 +462,68 @@ static int poll_loadable(const struct device_row *rows, struct printer_target *t
 	return 0;
 }
 
+/*
+ * One round over loaded rows: gate, poll, decide, record. honour_circuit: an open circuit
+ * skips the device (poll-all); otherwise the poll is the half-open probe (asked for by id).
+ */
+static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
+		      bool honour_circuit, struct err *e)
+{
+	struct printer_target *t = arena_zalloc(c->a, n * sizeof *t + 1);
+	struct decision *x = arena_zalloc(c->a, n * sizeof *x + 1);
+	struct printer_record *recs = arena_zalloc(c->a, n * sizeof *recs + 1);
+	struct device_row *live = arena_zalloc(c->a, n * sizeof *live + 1);
+	bool *failed = arena_zalloc(c->a, n * sizeof *failed + 1);
+	size_t nlive = 0;
+	int rc;
+
+	if (t == NULL || x == NULL || recs == NULL || live == NULL || failed == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct device_row *d = &rows[i];
+
+		if (resilience_gate(&d->res, c->rcfg, c->now, d->gate_events, &d->ngate_events) ==
+			    GATE_SKIP && honour_circuit) {
+			c->sum->skipped++;
+			continue;
+		}
+		live[nlive++] = *d;
+	}
+	for (size_t i = 0; i < nlive; i++)
+		target_for(&live[i], &t[i]);
+	if ((rc = poll_loadable(live, t, nlive, c->opt, c->a, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < nlive; i++) {
+		if ((rc = decide(c, &live[i], &t[i], &x[i], e)) != 0)
+			return rc;
+		recs[i] = x[i].rec;
+	}
+	if ((rc = record_all(c, recs, nlive, failed, e)) != 0)
+		return err_set(e, rc, "recording the polls failed: %s", e->msg);
+	for (size_t i = 0; i < nlive; i++) {
+		if (failed[i]) {
+			c->sum->errors++;
+			continue;
+		}
+		c->sum->polled++;
+		c->sum->moved += x[i].moved_ok;
+		c->sum->mismatched += x[i].mismatch && !x[i].moved_ok;
+		if (x[i].ok)
+			c->sum->up++;
+		else
+			c->sum->down++;
+		if (recs[i].t->error.code != ERR_OK)
+			c->sum->errors++;
+	}
+	return 0;
+}
+
 int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
 		      const char *trace_id, struct printer_check_summary *out, struct err *e)
 {
 	struct snmp_options opt = snmp_options_default();
 	struct arena *a;
 	struct device_row *rows = NULL;
-	struct printer_target *t = NULL;
 	size_t nrows = 0;
 	struct resilience_config rcfg = {
 		.offline_confirmations = cfg->poll_offline_confirmations,
@@ -766,27 +543,8 @@ int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *id
 	c.a = a;
 	opt.timeout_ms = cfg->snmp_timeout_ms;
 	opt.retries = cfg->snmp_retries;
-	if ((rc = load(db, cfg, ids, n, &rows, &nrows, a, e)) != 0)
-		goto done;
-	t = arena_zalloc(a, nrows * sizeof *t + 1);
-	if (t == NULL) {
-		rc = err_set(e, ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		struct device_row *d = &rows[i];
-
-		target_for(d, &t[i]);
-		/* Asked for by id (an operator's "poll now", or --device): an open circuit does not
-		 * stop it; the poll counts as the half-open probe. Poll-all honours the skip. */
-		resilience_gate(&d->res, &rcfg, c.now, d->gate_events, &d->ngate_events);
-	}
-	if ((rc = poll_loadable(rows, t, nrows, &opt, a, e)) != 0)
-		goto done;
-	for (size_t i = 0; i < nrows; i++)
-		if ((rc = check_one(&c, &rows[i], &t[i], e)) != 0)
-			goto done;
-done:
+	if ((rc = load(db, cfg, ids, n, &rows, &nrows, a, e)) == 0)
+		rc = check_rows(&c, rows, nrows, false, e);
 	arena_free(a);
 	return rc;
 }

@@ -31,6 +31,7 @@ struct db;
 
 struct printer_check_summary {
 	size_t polled, up, down, errors, moved, mismatched;
+	size_t skipped;                 /* open circuit (poll-all only) */
 };
 
 /*

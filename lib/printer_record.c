@@ -1,0 +1,398 @@
+#include "printer_record.h"
+
+#include "arena.h"
+#include "db.h"
+#include "json.h"
+#include "printer_reading.h"
+#include "sbuf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+/* ---- the statements: $1 is always a JSON array of rows ---- */
+
+static const char up_sql[] =
+	"UPDATE devices d SET state = 'online', last_polled_at = now(), last_seen_at = now(), "
+	"       last_error = x.last_error, "
+	"       model = CASE WHEN x.model <> '' THEN x.model ELSE d.model END, "
+	"       mac = coalesce(x.mac::macaddr, d.mac), "
+	"       mac_status = CASE WHEN x.mac IS NOT NULL THEN 'verified' ELSE d.mac_status END "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, last_error text, model text, mac text) "
+	"WHERE d.id = x.id";
+
+static const char down_sql[] =
+	"UPDATE devices d SET state = x.state, last_polled_at = now(), last_error = x.why, "
+	"       mac_status = CASE WHEN x.mismatch THEN 'mismatch' ELSE d.mac_status END "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, state text, why text, "
+	"       mismatch boolean) "
+	"WHERE d.id = x.id";
+
+static const char details_sql[] =
+	"INSERT INTO printer_details AS p (device_id, vendor, serial, firmware, sys_name, sys_descr, "
+	"       page_count, device_status, printer_status, error_bits, severity, port_9100_open, "
+	"       foreign_mac, read_at) "
+	"SELECT x.id, x.vendor, x.serial, x.firmware, x.sys_name, x.sys_descr, x.page_count, "
+	"       x.device_status, x.printer_status, x.error_bits, x.severity, x.port_9100_open, "
+	"       NULL, now() "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, vendor text, serial text, "
+	"       firmware text, sys_name text, sys_descr text, page_count bigint, "
+	"       device_status smallint, printer_status smallint, error_bits integer, severity text, "
+	"       port_9100_open boolean) "
+	"ON CONFLICT (device_id) DO UPDATE SET vendor = EXCLUDED.vendor, serial = EXCLUDED.serial, "
+	"       firmware = EXCLUDED.firmware, sys_name = EXCLUDED.sys_name, "
+	"       sys_descr = EXCLUDED.sys_descr, page_count = EXCLUDED.page_count, "
+	"       device_status = EXCLUDED.device_status, printer_status = EXCLUDED.printer_status, "
+	"       error_bits = EXCLUDED.error_bits, severity = EXCLUDED.severity, "
+	"       port_9100_open = EXCLUDED.port_9100_open, foreign_mac = NULL, read_at = now()";
+
+/* Label printers without an SNMP reading: only what TCP 9100 said. */
+static const char port_sql[] =
+	"INSERT INTO printer_details AS p (device_id, port_9100_open) "
+	"SELECT x.id, x.port_9100_open "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, port_9100_open boolean) "
+	"ON CONFLICT (device_id) DO UPDATE SET port_9100_open = EXCLUDED.port_9100_open";
+
+static const char foreign_sql[] =
+	"INSERT INTO printer_details AS p (device_id, foreign_mac) "
+	"SELECT x.id, x.foreign_mac::macaddr "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, foreign_mac text) "
+	"ON CONFLICT (device_id) DO UPDATE SET foreign_mac = EXCLUDED.foreign_mac";
+
+/* Supplies and colours are replaced as a whole: one the printer stopped reporting goes. */
+static const char supplies_delete_sql[] =
+	"DELETE FROM printer_supplies WHERE device_id = ANY ($1::bigint[])";
+static const char colours_delete_sql[] =
+	"DELETE FROM printer_colours WHERE device_id = ANY ($1::bigint[])";
+
+static const char supplies_sql[] =
+	"INSERT INTO printer_supplies (device_id, supply_index, description, type, class, unit, "
+	"       max_capacity, level, state, percent, fullness, colour, is_toner, is_receptacle) "
+	"SELECT x.id, x.supply_index, x.description, x.type, x.class, x.unit, x.max_capacity, "
+	"       x.level, x.state, x.percent, x.fullness, x.colour, x.is_toner, x.is_receptacle "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, "
+	"       description text, type smallint, class text, unit smallint, max_capacity bigint, "
+	"       level bigint, state text, percent real, fullness real, colour text, "
+	"       is_toner boolean, is_receptacle boolean)";
+
+static const char colours_sql[] =
+	"INSERT INTO printer_colours (device_id, colour, percent, state, supply_index, name) "
+	"SELECT x.id, x.colour, x.percent, x.state, x.supply_index, x.name "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, colour text, percent real, "
+	"       state text, supply_index integer, name text)";
+
+/* History: a supply's level when it changed, or when its last sample is an hour old. */
+static const char supply_samples_sql[] =
+	"INSERT INTO supply_samples (device_id, supply_index, at, level, percent, state) "
+	"SELECT x.id, x.supply_index, now(), x.level, x.percent, x.state "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, level bigint, "
+	"       percent real, state text) "
+	"LEFT JOIN LATERAL (SELECT s.at, s.level, s.state FROM supply_samples s "
+	"                   WHERE s.device_id = x.id AND s.supply_index = x.supply_index "
+	"                   ORDER BY s.at DESC LIMIT 1) last ON true "
+	"WHERE last.at IS NULL OR last.at <= now() - interval '1 hour' "
+	"   OR last.level IS DISTINCT FROM x.level OR last.state <> x.state "
+	"ON CONFLICT DO NOTHING";
+
+static const char device_samples_sql[] =
+	"INSERT INTO device_samples (device_id, at, up, latency_ms) "
+	"SELECT x.id, now(), x.up, x.latency_ms "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, up boolean, latency_ms real) "
+	"ON CONFLICT DO NOTHING";
+
+static const char poll_state_sql[] =
+	"INSERT INTO device_poll_state AS s (device_id, failures, circuit, opened_at, updated_at) "
+	"SELECT x.id, x.failures, x.circuit, to_timestamp(x.opened_at), now() "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, failures integer, circuit text, "
+	"       opened_at bigint) "
+	"ON CONFLICT (device_id) DO UPDATE SET failures = EXCLUDED.failures, "
+	"       circuit = EXCLUDED.circuit, opened_at = EXCLUDED.opened_at, updated_at = now()";
+
+static const char events_sql[] =
+	"INSERT INTO events (type, severity, device_kind, device_id, store_id, message, payload, "
+	"       trace_id) "
+	"SELECT x.type, x.severity, x.device_kind, x.device_id, x.store_id, x.message, "
+	"       coalesce(x.payload, '{}'::jsonb), $2::text "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(type text, severity text, device_kind text, "
+	"       device_id bigint, store_id bigint, message text, payload jsonb)";
+
+/* ---- building the rows ---- */
+
+/* The JSON arrays of one batch, one per statement. */
+struct rows {
+	json_object *up, *down, *details, *port, *foreign, *with_reading, *supplies, *colours,
+		*supply_samples, *device_samples, *poll_state, *events;
+};
+
+static void put(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+static json_object *num_or_null(double v)
+{
+	return isnan(v) ? NULL : json_number(v);
+}
+
+static json_object *row_of(int64_t id)
+{
+	json_object *o = json_object_new_object();
+
+	put(o, "id", json_object_new_int64(id));
+	return o;
+}
+
+static void add_reading(struct rows *w, const struct printer_record *r)
+{
+	const struct printer_target *t = r->t;
+	const struct printer_reading *p = t->reading;
+	json_object *d = row_of(r->device_id);
+
+	put(d, "vendor", json_object_new_string(p->vendor ? p->vendor : ""));
+	put(d, "serial", json_object_new_string(p->serial));
+	put(d, "firmware", json_object_new_string(p->firmware));
+	put(d, "sys_name", json_object_new_string(p->sys_name));
+	put(d, "sys_descr", json_object_new_string(p->sys_descr));
+	put(d, "page_count", p->page_count >= 0 ? json_object_new_int64(p->page_count) : NULL);
+	put(d, "device_status", p->status.device > 0 ? json_object_new_int(p->status.device) : NULL);
+	put(d, "printer_status",
+	    p->status.printer > 0 ? json_object_new_int(p->status.printer) : NULL);
+	put(d, "error_bits", json_object_new_int64(p->status.errors));
+	put(d, "severity", json_object_new_string(printer_severity_name(p->status.severity)));
+	put(d, "port_9100_open", t->mode == PRINTER_LABEL_IP
+					 ? json_object_new_boolean(t->raw_port == TCP_OPEN) : NULL);
+	json_object_array_add(w->details, d);
+	json_object_array_add(w->with_reading, json_object_new_int64(r->device_id));
+
+	for (size_t i = 0; i < p->n_supplies; i++) {
+		const struct printer_supply *s = &p->supplies[i];
+		json_object *o = row_of(r->device_id), *h = row_of(r->device_id);
+		const char *state = printer_level_state_name(s->state);
+
+		put(o, "supply_index", json_object_new_int64(s->index));
+		put(o, "description", json_object_new_string(s->description));
+		put(o, "type", s->type > 0 ? json_object_new_int(s->type) : NULL);
+		put(o, "class", json_object_new_string(printer_class_name(s->class)));
+		put(o, "unit", s->unit > 0 ? json_object_new_int(s->unit) : NULL);
+		put(o, "max_capacity", s->has_max ? json_object_new_int64(s->max) : NULL);
+		put(o, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
+		put(o, "state", json_object_new_string(state));
+		put(o, "percent", num_or_null(s->percent));
+		put(o, "fullness", num_or_null(s->fullness));
+		put(o, "colour", str_or_null(s->colour));
+		put(o, "is_toner", json_object_new_boolean(s->is_toner));
+		put(o, "is_receptacle", json_object_new_boolean(s->is_receptacle));
+		json_object_array_add(w->supplies, o);
+
+		put(h, "supply_index", json_object_new_int64(s->index));
+		put(h, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
+		put(h, "percent", num_or_null(s->percent));
+		put(h, "state", json_object_new_string(state));
+		json_object_array_add(w->supply_samples, h);
+	}
+	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++) {
+		const struct printer_colour_summary *cs = &p->colours[c];
+		json_object *o;
+
+		if (!cs->present)
+			continue;
+		o = row_of(r->device_id);
+		put(o, "colour", json_object_new_string(printer_colour_name((enum printer_colour)c)));
+		put(o, "percent", num_or_null(cs->percent));
+		put(o, "state", json_object_new_string(printer_level_state_name(cs->state)));
+		put(o, "supply_index", json_object_new_int64(cs->supply_index));
+		put(o, "name", json_object_new_string(cs->name));
+		json_object_array_add(w->colours, o);
+	}
+}
+
+static const char *const event_severity[RESILIENCE_EVENT_COUNT] = {
+	[EVENT_PENDING_OFFLINE] = "info", [EVENT_OFFLINE] = "warning",
+	[EVENT_RECOVERED] = "info", [EVENT_CIRCUIT_OPENED] = "warning",
+	[EVENT_CIRCUIT_HALF_OPEN] = "info", [EVENT_CIRCUIT_CLOSED] = "info",
+	[EVENT_STATE_RESET] = "debug",
+};
+
+static void add_event(struct rows *w, const struct printer_record *r, const char *type,
+		      const char *severity, const char *message, json_object *payload)
+{
+	json_object *o = json_object_new_object();
+
+	put(o, "type", json_object_new_string(type));
+	put(o, "severity", json_object_new_string(severity));
+	put(o, "device_kind", str_or_null(r->kind));
+	put(o, "device_id", json_object_new_int64(r->device_id));
+	put(o, "store_id", r->store_id > 0 ? json_object_new_int64(r->store_id) : NULL);
+	put(o, "message", json_object_new_string(message));
+	put(o, "payload", payload);
+	json_object_array_add(w->events, o);
+}
+
+static void add_events(struct rows *w, const struct printer_record *r, struct arena *a)
+{
+	const char *where = r->address != NULL ? r->address : "(no address)";
+
+	if (r->what == RECORD_MISMATCH && r->mismatch_event) {
+		json_object *pl = json_object_new_object();
+
+		put(pl, "address", str_or_null(r->address));
+		put(pl, "expected_mac", str_or_null(r->expected_mac));
+		put(pl, "seen_mac", str_or_null(r->seen_mac));
+		add_event(w, r, "mac_mismatch", "warning", r->why, pl);
+	}
+	for (size_t i = 0; i < r->nevents; i++) {
+		enum resilience_event ev = r->events[i];
+		const char *type = resilience_event_name(ev);
+		bool with_why = r->why != NULL && ev != EVENT_RECOVERED && ev != EVENT_CIRCUIT_CLOSED;
+		json_object *pl = json_object_new_object();
+		const char *msg;
+
+		put(pl, "failures", json_object_new_int(r->res.failures));
+		put(pl, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
+		if (with_why)
+			put(pl, "error", json_object_new_string(r->why));
+		msg = ev == EVENT_OFFLINE && r->why != NULL
+			      ? arena_printf(a, "%s: %s — %s", where, type, r->why)
+			      : arena_printf(a, "%s: %s", where, type);
+		add_event(w, r, type, event_severity[ev], msg != NULL ? msg : type, pl);
+	}
+}
+
+static void add_record(struct rows *w, const struct printer_record *r, struct arena *a)
+{
+	json_object *o = row_of(r->device_id), *s = row_of(r->device_id),
+		    *ps = row_of(r->device_id);
+	const struct printer_target *t = r->t;
+
+	if (r->what == RECORD_UP) {
+		const struct printer_reading *p = t->reading;
+
+		put(o, "last_error", t->error.code != ERR_OK ? json_object_new_string(t->error.msg)
+							     : NULL);
+		put(o, "model", json_object_new_string(p != NULL ? p->model : ""));
+		put(o, "mac", r->adopt_mac && p != NULL && p->mac[0] ? json_object_new_string(p->mac)
+								      : NULL);
+		json_object_array_add(w->up, o);
+		if (p != NULL) {
+			add_reading(w, r);
+		} else if (t->mode == PRINTER_LABEL_IP) {
+			json_object *q = row_of(r->device_id);
+
+			put(q, "port_9100_open", json_object_new_boolean(t->raw_port == TCP_OPEN));
+			json_object_array_add(w->port, q);
+		}
+	} else {
+		put(o, "state", json_object_new_string(device_state_name(r->res.state)));
+		put(o, "why", str_or_null(r->why));
+		put(o, "mismatch", json_object_new_boolean(r->what == RECORD_MISMATCH));
+		json_object_array_add(w->down, o);
+		if (r->what == RECORD_MISMATCH) {
+			json_object *f = row_of(r->device_id);
+
+			put(f, "foreign_mac", str_or_null(r->seen_mac));
+			json_object_array_add(w->foreign, f);
+		}
+	}
+	put(s, "up", json_object_new_boolean(r->what == RECORD_UP));
+	put(s, "latency_ms", r->what == RECORD_UP && t != NULL ? json_number(t->latency_ms) : NULL);
+	json_object_array_add(w->device_samples, s);
+	put(ps, "failures", json_object_new_int(r->res.failures));
+	put(ps, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
+	put(ps, "opened_at", r->res.opened_at > 0 ? json_object_new_int64(r->res.opened_at) : NULL);
+	json_object_array_add(w->poll_state, ps);
+	add_events(w, r, a);
+}
+
+/* Render an array into the arena; NULL when out of memory. */
+static const char *render(json_object *o, struct arena *a)
+{
+	struct sbuf b;
+
+	sbuf_init(&b, a, 256u << 20);
+	if (json_render(o, &b) != 0 || sbuf_putc(&b, '\0') != 0)
+		return NULL;
+	return b.data;
+}
+
+/* The ids of an array of numbers as a PostgreSQL array literal ("{1,2}"). */
+static const char *id_list(json_object *ids, struct arena *a)
+{
+	const char *json = render(ids, a);
+	char *s;
+
+	if (json == NULL || (s = arena_strdup(a, json)) == NULL)
+		return NULL;
+	s[0] = '{';
+	s[strlen(s) - 1] = '}';
+	return s;
+}
+
+/* Run sql with the array as $1 (and trace_id as $2 when two), unless the array is empty. */
+static int run(struct db *db, const char *sql, json_object *rows, int nparams,
+	       const char *trace_id, struct arena *a, struct err *e)
+{
+	const char *p[2] = { NULL, trace_id };
+
+	if (json_object_array_length(rows) == 0)
+		return 0;
+	if ((p[0] = render(rows, a)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory rendering a batch");
+	return db_exec(db, sql, nparams, p, NULL, e);
+}
+
+int printer_record_batch(struct db *db, const struct printer_record *r, size_t n,
+			 const char *trace_id, struct arena *a, struct err *e)
+{
+	struct rows w;
+	json_object **all[] = { &w.up, &w.down, &w.details, &w.port, &w.foreign, &w.with_reading,
+				&w.supplies, &w.colours, &w.supply_samples, &w.device_samples,
+				&w.poll_state, &w.events };
+	const size_t nall = sizeof all / sizeof all[0];
+	int rc = 0;
+
+	for (size_t i = 0; i < nall; i++)
+		*all[i] = json_object_new_array();
+	for (size_t i = 0; i < nall; i++)
+		if (*all[i] == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	for (size_t i = 0; i < n; i++)
+		add_record(&w, &r[i], a);
+	if ((rc = run(db, up_sql, w.up, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, down_sql, w.down, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, details_sql, w.details, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, port_sql, w.port, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, foreign_sql, w.foreign, 1, NULL, a, e)) != 0)
+		goto out;
+	if (json_object_array_length(w.with_reading) > 0) {
+		const char *ids = id_list(w.with_reading, a);
+		const char *p[1] = { ids };
+
+		if (ids == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = db_exec(db, supplies_delete_sql, 1, p, NULL, e)) != 0 ||
+		    (rc = db_exec(db, colours_delete_sql, 1, p, NULL, e)) != 0)
+			goto out;
+	}
+	if ((rc = run(db, supplies_sql, w.supplies, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, colours_sql, w.colours, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, device_samples_sql, w.device_samples, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, poll_state_sql, w.poll_state, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, events_sql, w.events, 2, trace_id, a, e)) != 0)
+		goto out;
+out:
+	for (size_t i = 0; i < nall; i++)
+		json_object_put(*all[i]);
+	return rc;
+}
