@@ -7,9 +7,14 @@
  *   --device ID [--device ID ...]
  *       Poll stored printers now and record the results (lib/printer_check.h), exactly as the
  *       API's "poll now" does.
+ *   --all [--store CODE] [--kind KIND]
+ *       The scheduled poll-all (cron): one at a time (a PostgreSQL advisory lock), batches
+ *       recorded in one transaction each, open circuits skipped, a summary at the end and
+ *       progress on a terminal.
  *
  * Exit codes: 0 done; 64 usage; 65 the device answered but not as a printer (or nonsense);
- * 69 the device (or PostgreSQL) did not answer; 70 internal error; 78 bad configuration.
+ * 69 the device (or PostgreSQL) did not answer; 70 internal error; 75 another poll-all is
+ * running; 78 bad configuration.
  */
 #include "arena.h"
 #include "config.h"
@@ -20,8 +25,10 @@
 #include "printer_json.h"
 #include "printer_poll.h"
 #include "printer_reading.h"
+#include "poll_runs.h"
 #include "printer_check.h"
 #include "sbuf.h"
+#include "trace.h"
 #include "version.h"
 
 #include <errno.h>
@@ -29,9 +36,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 enum { EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_UNAVAILABLE = 69, EX_SOFTWARE = 70,
-       EX_CONFIG = 78 };
+       EX_TEMPFAIL = 75, EX_CONFIG = 78 };
 
 #define MAX_DEVICES 1024
 
@@ -41,10 +50,13 @@ static void usage(FILE *out)
 		"usage: infrascope-poll --probe ADDRESS[:PORT] [--community C]\n"
 		"                       [--kind laser_printer|label_printer] [--v1] [--json]\n"
 		"       infrascope-poll --device ID [--device ID ...]\n"
+		"       infrascope-poll --all [--store CODE] [--kind laser_printer|label_printer]\n"
 		"       infrascope-poll --help | --help-config | --version\n"
 		"  --probe   read one device over SNMP (label printers: TCP 9100 too) and print the\n"
 		"            reading; nothing is stored. PORT defaults to 161, C to \"public\".\n"
 		"  --device  poll stored printers by id and record the results.\n"
+		"  --all     poll every stored printer (of one store, of one kind); one at a time:\n"
+		"            a second start exits with 75. POLL_CONCURRENCY, POLL_JITTER_MAX_MS.\n"
 		"  SNMP_TIMEOUT_MS and SNMP_RETRIES bound each request (see --help-config).\n");
 }
 
@@ -241,12 +253,105 @@ static int poll_devices(const struct config *cfg, const int64_t *ids, size_t n)
 	return EX_OK;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void show_progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rpoll-all: %zu/%zu devices", done, total);
+	fflush(stderr);
+}
+
+static void print_summary(const struct printer_check_summary *s, size_t devices, double ms)
+{
+	printf("poll-all: %zu devices, polled %zu: %zu online, %zu offline, %zu errors, %zu skipped "
+	       "by circuit, %zu moved, %zu MAC mismatches; %.1f s\n",
+	       devices, s->polled, s->up, s->down, s->errors, s->skipped, s->moved, s->mismatched,
+	       ms / 1000);
+	{
+		struct log_line l;
+
+		log_begin(&l, LOG_LEVEL_INFO, "poll_all_done", NULL);
+		log_int(&l, "devices", (long long)devices);
+		log_int(&l, "polled", (long long)s->polled);
+		log_int(&l, "online", (long long)s->up);
+		log_int(&l, "offline", (long long)s->down);
+		log_int(&l, "errors", (long long)s->errors);
+		log_int(&l, "skipped", (long long)s->skipped);
+		log_dbl(&l, "duration_s", ms / 1000);
+		log_end(&l);
+	}
+}
+
+static int poll_all(const struct config *cfg, const char *store, const char *kind)
+{
+	struct printer_check_scope scope = { .store_code = store, .kind = kind };
+	struct printer_check_summary sum = { 0 };
+	struct err e = { 0 };
+	struct db *db = db_new(cfg, "infrascope-poll");
+	char trace_id[TRACE_ID_LEN + 1];
+	bool locked = false, tty = isatty(2);
+	int64_t run = 0;
+	double t0 = now_ms();
+	int rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
+	int code = EX_OK;
+
+	trace_new_id(trace_id, TRACE_ID_LEN);
+	if (rc == 0)
+		rc = poll_run_lock(db, &locked, &e);
+	if (rc == 0 && !locked) {
+		char since[64];
+		int pid;
+
+		if (poll_run_holder(db, since, &pid, &e) == 0 && since[0] != '\0')
+			fprintf(stderr, "infrascope-poll: poll-all already running since %s (pid %d)\n",
+				since, pid);
+		else
+			fprintf(stderr, "infrascope-poll: poll-all already running\n");
+		db_free(db);
+		return EX_TEMPFAIL;
+	}
+	if (rc == 0)
+		rc = poll_run_begin(db, store, kind, trace_id, &run, &e);
+	if (rc == 0)
+		rc = printer_check_all(db, cfg, &scope, tty ? show_progress : NULL, NULL, trace_id,
+				       &sum, &e);
+	if (tty)
+		fprintf(stderr, "\n");
+	if (rc != 0) {
+		struct err e2;
+
+		fprintf(stderr, "infrascope-poll: poll-all failed: %s\n", e.msg);
+		log_msg(LOG_LEVEL_ERROR, "poll_all_failed", trace_id, "%s", e.msg);
+		if (run != 0)
+			poll_run_end(db, run, false, &sum, -1, (long)(now_ms() - t0), e.msg, &e2);
+		code = rc == ERR_DB_DOWN ? EX_UNAVAILABLE : EX_SOFTWARE;
+	} else {
+		size_t devices = sum.devices;
+
+		print_summary(&sum, devices, now_ms() - t0);
+		if (poll_run_end(db, run, true, &sum, (long)devices, (long)(now_ms() - t0), NULL,
+				 &e) != 0)
+			fprintf(stderr, "infrascope-poll: recording the run's summary failed: %s\n",
+				e.msg);
+	}
+	db_free(db);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
-	const char *target = NULL, *community = "public", *kind = "laser_printer";
+	const char *target = NULL, *community = "public", *kind = NULL;
 	static int64_t ids[MAX_DEVICES];
 	size_t nids = 0;
-	bool json = false, v1 = false;
+	bool json = false, v1 = false, all = false;
+	const char *store = NULL;
 	struct config cfg;
 	struct err e = { 0 };
 	int code;
@@ -267,6 +372,10 @@ int main(int argc, char **argv)
 			json = true;
 		} else if (strcmp(a, "--v1") == 0) {
 			v1 = true;
+		} else if (strcmp(a, "--all") == 0) {
+			all = true;
+		} else if (next != NULL && strcmp(a, "--store") == 0) {
+			store = argv[++i];
 		} else if (next != NULL && strcmp(a, "--probe") == 0) {
 			target = argv[++i];
 		} else if (next != NULL && strcmp(a, "--community") == 0) {
@@ -295,12 +404,18 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if ((target == NULL) == (nids == 0)) {
-		fprintf(stderr, "infrascope-poll: give either --probe ADDRESS or --device ID\n");
+	if ((target != NULL) + (nids > 0) + all != 1) {
+		fprintf(stderr, "infrascope-poll: give one of --probe ADDRESS, --device ID or --all\n");
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (strcmp(kind, "laser_printer") != 0 && strcmp(kind, "label_printer") != 0) {
+	if (store != NULL && !all) {
+		fprintf(stderr, "infrascope-poll: --store goes with --all\n");
+		return EX_USAGE;
+	}
+
+	if (kind != NULL && strcmp(kind, "laser_printer") != 0 &&
+	    strcmp(kind, "label_printer") != 0) {
 		fprintf(stderr, "infrascope-poll: --kind %s: expected laser_printer or label_printer\n",
 			kind);
 		return EX_USAGE;
@@ -314,8 +429,12 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	log_init("infrascope-poll", (enum log_level)log_level_parse(cfg.log_level), 2);
-	code = target != NULL ? probe(&cfg, target, community, kind, v1, json)
-			      : poll_devices(&cfg, ids, nids);
+	if (target != NULL)
+		code = probe(&cfg, target, community, kind != NULL ? kind : "laser_printer", v1, json);
+	else if (all)
+		code = poll_all(&cfg, store, kind);
+	else
+		code = poll_devices(&cfg, ids, nids);
 	config_free(&cfg);
 	return code;
 }

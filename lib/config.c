@@ -102,6 +102,10 @@ static const struct config_var vars[] = {
 	{ "POLL_RESILIENCE_STATE_TTL_SECONDS", CONFIG_INT, "7200", 300, 604800, NULL,
 	  FIELD(poll_resilience_state_ttl_seconds), 0,
 	  "failure counters and circuits older than this start again fresh" },
+	{ "POLL_CONCURRENCY", CONFIG_INT, "256", 1, 10000, NULL, FIELD(poll_concurrency), 0,
+	  "devices a poll-all asks at once" },
+	{ "POLL_JITTER_MAX_MS", CONFIG_INT, "150", 0, 10000, NULL, FIELD(poll_jitter_max_ms), 0,
+	  "each device's first request in a poll-all waits a random 0..this many ms" },
 };
 
 const struct config_var *config_vars(size_t *n)

@@ -53,6 +53,8 @@ struct config {
 	int poll_circuit_failure_threshold;
 	int poll_circuit_open_seconds;
 	int poll_resilience_state_ttl_seconds;
+	int poll_concurrency;       /* devices polled at once */
+	int poll_jitter_max_ms;
 };
 
 #define CONFIG_SECRET_KEY_MIN 32

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -111,7 +112,7 @@ static void open_community(struct device_row *d, const char *stored, const struc
 }
 
 static int load(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
-		struct device_row **out, size_t *nout, struct arena *a, struct err *e)
+		bool strict, struct device_row **out, size_t *nout, struct arena *a, struct err *e)
 {
 	const char *params[1] = { id_array(ids, n, a) };
 	struct secret_key key;
@@ -124,7 +125,7 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 	if ((rc = db_exec(db, load_sql, 1, params, &res, e)) != 0)
 		return rc;
 	nr = PQntuples(res);
-	if ((size_t)nr != n) {
+	if (strict && (size_t)nr != n) {
 		PQclear(res);
 		return err_set(e, ERR_NOTFOUND, "%zu of the %zu device id(s) are not printers",
 			       n - (size_t)nr, n);
@@ -247,6 +248,7 @@ struct check_ctx {
 	const char *trace_id;
 	struct arena *a;
 	struct printer_check_summary *sum;
+	unsigned *jitter_seed;          /* poll-all: spread first requests; NULL = none */
 };
 
 /* The host addresses of the device's store's IPv4 subnets, at most max (in order). */
@@ -462,6 +464,13 @@ static int poll_loadable(const struct device_row *rows, struct printer_target *t
 	return 0;
 }
 
+/* Random 0..max ms from a cheap generator seeded per run; jitter needs no crypto. */
+static unsigned jitter(unsigned *seed, int max)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return max > 0 ? (*seed >> 8) % (unsigned)(max + 1) : 0;
+}
+
 /*
  * One round over loaded rows: gate, poll, decide, record. honour_circuit: an open circuit
  * skips the device (poll-all); otherwise the poll is the half-open probe (asked for by id).
@@ -489,8 +498,11 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 		}
 		live[nlive++] = *d;
 	}
-	for (size_t i = 0; i < nlive; i++)
+	for (size_t i = 0; i < nlive; i++) {
 		target_for(&live[i], &t[i]);
+		if (c->jitter_seed != NULL)
+			t[i].jitter_ms = jitter(c->jitter_seed, c->cfg->poll_jitter_max_ms);
+	}
 	if ((rc = poll_loadable(live, t, nlive, c->opt, c->a, e)) != 0)
 		return rc;
 	for (size_t i = 0; i < nlive; i++) {
@@ -508,43 +520,127 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 		c->sum->polled++;
 		c->sum->moved += x[i].moved_ok;
 		c->sum->mismatched += x[i].mismatch && !x[i].moved_ok;
-		if (x[i].ok)
-			c->sum->up++;
-		else
+		/* Counted by the state shown: pending_offline is still online. */
+		if (recs[i].res.state == DEVICE_OFFLINE)
 			c->sum->down++;
+		else
+			c->sum->up++;
 		if (recs[i].t->error.code != ERR_OK)
 			c->sum->errors++;
 	}
 	return 0;
 }
 
-int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
-		      const char *trace_id, struct printer_check_summary *out, struct err *e)
+static struct resilience_config resilience_config_of(const struct config *cfg)
 {
-	struct snmp_options opt = snmp_options_default();
-	struct arena *a;
-	struct device_row *rows = NULL;
-	size_t nrows = 0;
-	struct resilience_config rcfg = {
+	struct resilience_config r = {
 		.offline_confirmations = cfg->poll_offline_confirmations,
 		.failure_threshold = cfg->poll_circuit_failure_threshold,
 		.open_seconds = cfg->poll_circuit_open_seconds,
 		.state_ttl_seconds = cfg->poll_resilience_state_ttl_seconds,
 	};
+
+	return r;
+}
+
+static struct snmp_options snmp_options_of(const struct config *cfg)
+{
+	struct snmp_options o = snmp_options_default();
+
+	o.timeout_ms = cfg->snmp_timeout_ms;
+	o.retries = cfg->snmp_retries;
+	o.concurrency = cfg->poll_concurrency;
+	return o;
+}
+
+int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
+		      const char *trace_id, struct printer_check_summary *out, struct err *e)
+{
+	struct snmp_options opt = snmp_options_of(cfg);
+	struct resilience_config rcfg = resilience_config_of(cfg);
 	struct check_ctx c = { .db = db, .cfg = cfg, .rcfg = &rcfg, .now = (int64_t)time(NULL),
 			       .opt = &opt, .trace_id = trace_id, .sum = out };
+	struct device_row *rows = NULL;
+	size_t nrows = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	out->devices = n;
 	if (n == 0)
 		return 0;
-	if ((a = arena_new(256 * 1024, 512u << 20)) == NULL)
+	if ((c.a = arena_new(256 * 1024, 512u << 20)) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	c.a = a;
-	opt.timeout_ms = cfg->snmp_timeout_ms;
-	opt.retries = cfg->snmp_retries;
-	if ((rc = load(db, cfg, ids, n, &rows, &nrows, a, e)) == 0)
+	if ((rc = load(db, cfg, ids, n, true, &rows, &nrows, c.a, e)) == 0)
 		rc = check_rows(&c, rows, nrows, false, e);
-	arena_free(a);
+	arena_free(c.a);
+	return rc;
+}
+
+static const char scope_sql[] =
+	"SELECT d.id FROM devices d LEFT JOIN stores s ON s.id = d.store_id "
+	"WHERE d.kind IN ('laser_printer', 'label_printer') "
+	"AND ($1::text IS NULL OR search_fold(s.code) = search_fold($1)) "
+	"AND ($2::text IS NULL OR d.kind = $2) ORDER BY d.id";
+
+static int scope_ids(struct db *db, const struct printer_check_scope *scope, int64_t **ids,
+		     size_t *n, struct err *e)
+{
+	const char *p[2] = { scope != NULL ? scope->store_code : NULL,
+			     scope != NULL ? scope->kind : NULL };
+	PGresult *res = NULL;
+	int rc = db_exec(db, scope_sql, 2, p, &res, e);
+
+	if (rc != 0)
+		return rc;
+	*n = (size_t)PQntuples(res);
+	*ids = malloc(*n * sizeof **ids + 1);
+	if (*ids == NULL) {
+		PQclear(res);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < *n; i++)
+		(*ids)[i] = db_get_int64(res, (int)i, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+int printer_check_all(struct db *db, const struct config *cfg,
+		      const struct printer_check_scope *scope, printer_check_progress_fn progress,
+		      void *progress_arg, const char *trace_id, struct printer_check_summary *out,
+		      struct err *e)
+{
+	struct snmp_options opt = snmp_options_of(cfg);
+	struct resilience_config rcfg = resilience_config_of(cfg);
+	struct check_ctx c = { .db = db, .cfg = cfg, .rcfg = &rcfg, .opt = &opt,
+			       .trace_id = trace_id, .sum = out };
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = scope_ids(db, scope, &ids, &n, e)) != 0)
+		return rc;
+	out->devices = n;
+	if ((c.a = arena_new(1024 * 1024, 1024u << 20)) == NULL) {
+		free(ids);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	for (size_t at = 0; rc == 0 && at < n; at += PRINTER_CHECK_BATCH) {
+		size_t k = n - at < PRINTER_CHECK_BATCH ? n - at : PRINTER_CHECK_BATCH, nrows = 0;
+		struct device_row *rows = NULL;
+
+		arena_reset(c.a);
+		c.now = (int64_t)time(NULL);
+		c.jitter_seed = &seed;
+		/* A device deleted since the list was read is simply not there any more. */
+		rc = load(db, cfg, ids + at, k, false, &rows, &nrows, c.a, e);
+		if (rc == 0)
+			rc = check_rows(&c, rows, nrows, true, e);
+		if (rc == 0 && progress != NULL)
+			progress(progress_arg, at + k, n);
+	}
+	arena_free(c.a);
+	free(ids);
 	return rc;
 }

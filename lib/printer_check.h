@@ -30,8 +30,12 @@ struct config;
 struct db;
 
 struct printer_check_summary {
-	size_t polled, up, down, errors, moved, mismatched;
+	size_t polled;                  /* polled and recorded */
+	size_t up, down;                /* of those, shown online (incl. pending) / offline */
+	size_t errors;                  /* polls that failed, and devices not recorded */
+	size_t moved, mismatched;       /* found at a new address / another MAC, not found */
 	size_t skipped;                 /* open circuit (poll-all only) */
+	size_t devices;                 /* in scope (polled, skipped, or not recorded) */
 };
 
 /*
@@ -41,5 +45,27 @@ struct printer_check_summary {
  */
 int printer_check_ids(struct db *db, const struct config *cfg, const int64_t *ids, size_t n,
 		      const char *trace_id, struct printer_check_summary *out, struct err *e);
+
+/* What a poll-all covers: NULL fields mean all. */
+struct printer_check_scope {
+	const char *store_code;         /* compared folded (search_fold) */
+	const char *kind;               /* laser_printer | label_printer */
+};
+
+/* Progress: called after each batch with the devices done so far and the total. */
+typedef void (*printer_check_progress_fn)(void *arg, size_t done, size_t total);
+
+/*
+ * printer_check_all — the poll-all of printers in scope: batches of PRINTER_CHECK_BATCH
+ * devices, each polled with POLL_CONCURRENCY in flight and POLL_JITTER_MAX_MS jitter, then
+ * recorded in one transaction. Open circuits are skipped (out->skipped). Returns 0, or the
+ * first database error (batches finished before it stay recorded, the failing one is rolled
+ * back whole: no device is half-written).
+ */
+#define PRINTER_CHECK_BATCH 500
+int printer_check_all(struct db *db, const struct config *cfg,
+		      const struct printer_check_scope *scope, printer_check_progress_fn progress,
+		      void *progress_arg, const char *trace_id, struct printer_check_summary *out,
+		      struct err *e);
 
 #endif

@@ -97,6 +97,7 @@ int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_optio
 			j->port = ti->snmp_port;
 			j->community = ti->community;
 			j->v1_only = ti->v1_only;
+			j->start_delay_ms = ti->jitter_ms;
 			if ((rc = printer_snmp_request(j, a, e)) != 0)
 				goto out;
 			job_of[i] = nj++;

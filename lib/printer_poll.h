@@ -37,6 +37,7 @@ struct printer_target {
 	const char *community;
 	bool v1_only;
 	const char *host_pc;        /* label usb */
+	unsigned jitter_ms;         /* delay of the first SNMP request (poll-all) */
 
 	/* Output. */
 	bool up;                    /* answered at all (SNMP, TCP 9100, or the host PC) */

@@ -480,6 +480,14 @@ static int session_fd(void *sess)
 	return t != NULL ? t->sock : -1;
 }
 
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 int snmp_run(const struct snmp_options *o, struct snmp_job *jobs, size_t njobs, struct arena *a,
 	     struct err *e)
 {
@@ -489,6 +497,7 @@ int snmp_run(const struct snmp_options *o, struct snmp_job *jobs, size_t njobs, 
 	netsnmp_large_fd_set fds;
 	size_t next = 0, nactive = 0;
 	int setsize = 1024, rc = 0;
+	double t0;
 
 	if (o->concurrency < 1 || o->timeout_ms < 1 || o->retries < 0 || o->bulk_repetitions < 1)
 		return err_set(e, ERR_INVALID, "SNMP options out of range");
@@ -509,12 +518,23 @@ int snmp_run(const struct snmp_options *o, struct snmp_job *jobs, size_t njobs, 
 		st[i].arena = a;
 		st[i].opt = o;
 	}
+	t0 = monotonic_ms();
 	while (next < njobs || nactive > 0) {
 		int timeout = 1000;
+		bool waiting = false;
 
 		while (nactive < (size_t)o->concurrency && next < njobs) {
-			struct job_state *js = &st[next++];
+			struct job_state *js = &st[next];
+			double due = t0 + jobs[next].start_delay_ms, now = monotonic_ms();
 
+			/* Jitter: wait for the next job's time (all are due within the first
+			 * POLL_JITTER_MAX_MS, so order costs little). */
+			if (due > now) {
+				timeout = (int)(due - now) + 1;
+				waiting = true;
+				break;
+			}
+			next++;
 			start_job(js);
 			if (settle(js))
 				active[nactive++] = js;
@@ -538,7 +558,7 @@ int snmp_run(const struct snmp_options *o, struct snmp_job *jobs, size_t njobs, 
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (nactive == 0)
+		if (nactive == 0 && !waiting)
 			continue;
 		if (poll(pfd, nactive, timeout) < 0 && errno != EINTR) {
 			rc = err_set(e, ERR_IO, "poll: %s", strerror(errno));

@@ -48,6 +48,8 @@ struct snmp_job {
 	const struct snmp_oid *walks;
 	size_t nwalks;
 	bool v1_only;                   /* skip v2c (known v1-only device) */
+	unsigned start_delay_ms;        /* jitter: first request no sooner than this after snmp_run
+					 * started (so a store's devices are not hit in one burst) */
 
 	/* Output (valid after snmp_run). */
 	enum snmp_status status;

@@ -104,10 +104,12 @@ cmd_run() {
 	wait_http "http://127.0.0.1:$PORT/api/v1/health" 10 || die "nginx did not answer on 127.0.0.1:$PORT"
 	cat >"$STACK/infrascope.env" <<ENV
 # Source this to run InfraScope's commands against the make-run stack:  set -a; . $STACK/infrascope.env; set +a
-DATABASE_URL=$DATABASE_URL
-TEMPLATE_DIR=$TEMPLATE_DIR
-SQL_DIR=$SQL_DIR
+DATABASE_URL='$DATABASE_URL'
+TEMPLATE_DIR='$TEMPLATE_DIR'
+SQL_DIR='$SQL_DIR'
+DEVICE_SECRET_KEY='$DEVICE_SECRET_KEY'
 ENV
+	chmod 600 "$STACK/infrascope.env"
 	cat <<BANNER
 
   InfraScope is running:  http://127.0.0.1:$PORT/
