@@ -171,5 +171,33 @@ nginx-conf:
 	@tests/harness/render-nginx.sh production build/nginx/infrascope.conf
 	@echo "rendered build/nginx/infrascope.conf"
 
+# ---- install: the layout of docs/OPERATIONS.md; DESTDIR stages it (packaging, tests) ----
+LIBDIR     ?= /usr/lib/infrascope
+SHAREDIR   ?= /usr/share/infrascope
+ETCDIR     ?= /etc/infrascope
+CRONDIR    ?= /etc/cron.d
+
+install:
+	@[ "$(VARIANT)" = release ] || { echo "make install installs the release build only" >&2; exit 1; }
+	@$(MAKE) --no-print-directory all
+	install -d $(DESTDIR)$(LIBDIR)/cgi-bin $(DESTDIR)$(LIBDIR)/batch $(DESTDIR)$(LIBDIR)/sql \
+		$(DESTDIR)$(LIBDIR)/templates/i18n $(DESTDIR)$(SHAREDIR)/static $(DESTDIR)$(ETCDIR) \
+		$(DESTDIR)$(CRONDIR)
+	install -m 0755 $(APP_BIN) $(DESTDIR)$(LIBDIR)/cgi-bin/
+	install -m 0755 $(BATCH_BIN) $(DESTDIR)$(LIBDIR)/batch/
+	install -m 0644 sql/*.sql $(DESTDIR)$(LIBDIR)/sql/
+	install -m 0644 templates/*.tpl $(DESTDIR)$(LIBDIR)/templates/
+	install -m 0644 templates/i18n/*.tsv $(DESTDIR)$(LIBDIR)/templates/i18n/
+	cp -R static/. $(DESTDIR)$(SHAREDIR)/static/
+	sed 's|^PATH=/usr/lib/infrascope/batch:|PATH=$(LIBDIR)/batch:|; s|/etc/infrascope/|$(ETCDIR)/|g' \
+		crontab >$(DESTDIR)$(CRONDIR)/infrascope
+	chmod 0644 $(DESTDIR)$(CRONDIR)/infrascope
+	@if [ -e $(DESTDIR)$(ETCDIR)/infrascope.env ]; then \
+		echo "kept $(DESTDIR)$(ETCDIR)/infrascope.env"; \
+	else \
+		install -m 0640 docs/infrascope.env.example $(DESTDIR)$(ETCDIR)/infrascope.env; \
+		echo "wrote $(DESTDIR)$(ETCDIR)/infrascope.env: fill in the keys and passwords"; \
+	fi
+
 clean:
 	rm -rf build cgi-bin/infrascope.fcgi $(BATCH_SRC:%.c=%)

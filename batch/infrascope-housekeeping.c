@@ -5,12 +5,16 @@
  * is one statement on rows nobody can use any more). A second copy started while one runs
  * exits at once with 75.
  *
+ * With --thin-history (daily from cron) it thins the sample history instead (lib/history.h:
+ * all samples for 7 days, hourly to 90 days, daily after), under a lock of its own.
+ *
  * Exit codes: 0 done, 64 usage, 69 PostgreSQL unreachable, 70 a statement failed,
  * 75 another copy is running, 78 bad configuration.
  */
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "history.h"
 #include "log.h"
 #include "sessions.h"
 #include "version.h"
@@ -23,13 +27,16 @@ enum { EX_OK = 0, EX_USAGE = 64, EX_UNAVAILABLE = 69, EX_SOFTWARE = 70, EX_TEMPF
 
 /* pg_try_advisory_lock key: "housekeeping" in ASCII, so it is recognisable in pg_locks. */
 #define LOCK_KEY 0x686f7573656b6565LL
+#define THIN_LOCK_KEY (LOCK_KEY + 1)
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: infrascope-housekeeping [--help] [--help-config] [--version]\n"
+		"usage: infrascope-housekeeping [--thin-history] [--help] [--help-config] [--version]\n"
 		"  Deletes ended sessions, expired refresh tokens and revoked token ids, and login\n"
-		"  failure counters older than LOGIN_WINDOW_MINUTES. Prints what it removed.\n");
+		"  failure counters older than LOGIN_WINDOW_MINUTES. Prints what it removed.\n"
+		"  --thin-history  instead thins the poll history: every sample for 7 days, one per\n"
+		"                  hour up to 90 days, one per day after that.\n");
 }
 
 int main(int argc, char **argv)
@@ -38,7 +45,7 @@ int main(int argc, char **argv)
 	struct err e = { 0 };
 	struct purge_counts n;
 	struct db *db = NULL;
-	bool locked = false;
+	bool locked = false, thin = false;
 	int rc, code = EX_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -51,6 +58,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("infrascope-housekeeping %s\n", infrascope_version());
 			return EX_OK;
+		} else if (strcmp(argv[i], "--thin-history") == 0) {
+			thin = true;
+			continue;
 		}
 		fprintf(stderr, "infrascope-housekeeping: unknown option %s\n", argv[i]);
 		usage(stderr);
@@ -64,11 +74,23 @@ int main(int argc, char **argv)
 	db = db_new(&cfg, "infrascope-housekeeping");
 	rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
 	if (rc == 0)
-		rc = db_try_advisory_lock(db, LOCK_KEY, &locked, &e);
+		rc = db_try_advisory_lock(db, thin ? THIN_LOCK_KEY : LOCK_KEY, &locked, &e);
 	if (rc == 0 && !locked) {
 		fprintf(stderr, "infrascope-housekeeping: another copy is running\n");
 		code = EX_TEMPFAIL;
 		goto out;
+	}
+	if (rc == 0 && thin) {
+		struct history_thinned h;
+
+		if ((rc = history_thin(db, &h, &e)) == 0) {
+			printf("thinned %ld up/down sample(s), %ld supply sample(s)\n", h.device_samples,
+			       h.supply_samples);
+			log_msg(LOG_LEVEL_INFO, "history_thinned", NULL,
+				"device_samples=%ld supply_samples=%ld", h.device_samples,
+				h.supply_samples);
+			goto out;
+		}
 	}
 	if (rc == 0)
 		rc = sessions_purge(db, cfg.login_window_minutes, &n, &e);
