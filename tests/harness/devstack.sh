@@ -26,6 +26,8 @@ stop_all() {
 	note ""
 	note "stopping nginx, the app and PostgreSQL..."
 	nginx_stop
+	[ -f "$STACK/run/minicron.pid" ] && kill "$(cat "$STACK/run/minicron.pid")" 2>/dev/null
+	rm -f "$STACK/run/minicron.pid"
 	app_stop
 	sim_stop
 	pg_stop fast
@@ -110,6 +112,9 @@ SQL_DIR='$SQL_DIR'
 DEVICE_SECRET_KEY='$DEVICE_SECRET_KEY'
 ENV
 	chmod 600 "$STACK/infrascope.env"
+	# The production schedule (crontab) runs while we are up.
+	"$REPO_DIR/tests/harness/minicron.sh" "$REPO_DIR/crontab" "$STACK" >>"$STACK/log/cron.log" 2>&1 &
+	echo $! >"$STACK/run/minicron.pid"
 	cat <<BANNER
 
   InfraScope is running:  http://127.0.0.1:$PORT/
@@ -119,6 +124,7 @@ ENV
   Stop/start PostgreSQL:  make db-stop / make db-start   (the app reconnects by itself)
   Batch commands:         set -a; . $STACK/infrascope.env; set +a; batch/infrascope-migrate --status
   Logs:                   $STACK/log/
+  Schedule:               the crontab's lines run while this is up (poll-all every 5 minutes)
   Demo printers:          $( [ "$DEMO" = 1 ] && echo "simulated on 127.1.N.x:$SIM_PORT (tests/sim/demo.fleet); DEMO=0 leaves them out" || echo "off (DEMO=0)")
   Poll them again:        set -a; . $STACK/infrascope.env; set +a; batch/infrascope-poll --device ID
 
