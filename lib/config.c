@@ -106,6 +106,8 @@ static const struct config_var vars[] = {
 	  "devices a poll-all asks at once" },
 	{ "POLL_JITTER_MAX_MS", CONFIG_INT, "150", 0, 10000, NULL, FIELD(poll_jitter_max_ms), 0,
 	  "each device's first request in a poll-all waits a random 0..this many ms" },
+	{ "POLL_BATCH_SIZE", CONFIG_INT, "500", 1, 10000, NULL, FIELD(poll_batch_size), 0,
+	  "devices a poll-all polls, then records in one transaction, at a time" },
 };
 
 const struct config_var *config_vars(size_t *n)

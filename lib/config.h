@@ -55,6 +55,7 @@ struct config {
 	int poll_resilience_state_ttl_seconds;
 	int poll_concurrency;       /* devices polled at once */
 	int poll_jitter_max_ms;
+	int poll_batch_size;        /* devices polled, then recorded in one transaction */
 };
 
 #define CONFIG_SECRET_KEY_MIN 32

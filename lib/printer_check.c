@@ -626,8 +626,8 @@ int printer_check_all(struct db *db, const struct config *cfg,
 		free(ids);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	for (size_t at = 0; rc == 0 && at < n; at += PRINTER_CHECK_BATCH) {
-		size_t k = n - at < PRINTER_CHECK_BATCH ? n - at : PRINTER_CHECK_BATCH, nrows = 0;
+	for (size_t at = 0, batch = (size_t)cfg->poll_batch_size; rc == 0 && at < n; at += batch) {
+		size_t k = n - at < batch ? n - at : batch, nrows = 0;
 		struct device_row *rows = NULL;
 
 		arena_reset(c.a);

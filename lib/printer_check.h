@@ -56,13 +56,12 @@ struct printer_check_scope {
 typedef void (*printer_check_progress_fn)(void *arg, size_t done, size_t total);
 
 /*
- * printer_check_all — the poll-all of printers in scope: batches of PRINTER_CHECK_BATCH
+ * printer_check_all — the poll-all of printers in scope: batches of POLL_BATCH_SIZE
  * devices, each polled with POLL_CONCURRENCY in flight and POLL_JITTER_MAX_MS jitter, then
  * recorded in one transaction. Open circuits are skipped (out->skipped). Returns 0, or the
  * first database error (batches finished before it stay recorded, the failing one is rolled
  * back whole: no device is half-written).
  */
-#define PRINTER_CHECK_BATCH 500
 int printer_check_all(struct db *db, const struct config *cfg,
 		      const struct printer_check_scope *scope, printer_check_progress_fn progress,
 		      void *progress_arg, const char *trace_id, struct printer_check_summary *out,

@@ -408,7 +408,7 @@ static void descriptor_table_is_consistent(void **state)
 	size_t help_len = 0;
 	FILE *f;
 
-	assert_int_equal(n, 37);
+	assert_int_equal(n, 38);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(v[i].name);
 		assert_non_null(v[i].def);
