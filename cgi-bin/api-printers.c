@@ -85,6 +85,15 @@ static json_object *item_json(const struct printers_item *it)
 	json_object_object_add(o, "state", json_object_new_string(it->state));
 	json_object_object_add(o, "online", json_object_new_boolean(it->online));
 	json_object_object_add(o, "severity", json_object_new_string(it->severity));
+	{
+		json_object *poll = json_object_new_object();
+
+		json_object_object_add(poll, "circuit", json_object_new_string(it->circuit));
+		json_object_object_add(poll, "failures", json_object_new_int(it->failures));
+		json_object_object_add(poll, "circuit_opened_at", text_or_null(it->circuit_opened_at));
+		json_object_object_add(o, "polling", poll);
+	}
+	json_object_object_add(o, "read_at", text_or_null(it->read_at));
 	json_object_object_add(o, "last_polled_at", text_or_null(it->last_polled_at));
 	json_object_object_add(o, "last_seen_at", text_or_null(it->last_seen_at));
 	json_object_object_add(o, "last_error", text_or_null(it->last_error));

@@ -433,6 +433,20 @@ static int render_printer(struct http_ctx *x, int status, const struct printers_
 	tpl_set(page, "NAME", p->item.name);
 	tpl_set(page, "STATE", p->item.state);
 	tpl_set(page, "STATE_NAME", printer_ui_state_name(x, p->item.state));
+	if (strcmp(p->item.circuit, "closed") != 0) {
+		struct tpl_dict *c = tpl_section(page, "CIRCUIT_OPEN");
+
+		if (c != NULL) {
+			tpl_set_int(c, "FAILURES", p->item.failures);
+			tpl_set(c, "SINCE", p->item.circuit_opened_at[0] != '\0'
+						    ? form_time(x, p->item.circuit_opened_at) : "—");
+		}
+	} else if (strcmp(p->item.state, "pending_offline") == 0) {
+		struct tpl_dict *c = tpl_section(page, "PENDING_NOTE");
+
+		if (c != NULL)
+			tpl_set_int(c, "FAILURES", p->item.failures);
+	}
 	if (strcmp(p->item.connection, "usb") == 0) {
 		struct tpl_dict *u = tpl_section(page, "USB_NOTE");
 

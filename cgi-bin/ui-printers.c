@@ -574,6 +574,8 @@ static void fill_list_row(struct http_ctx *x, struct tpl_dict *row, const struct
 	}
 	tpl_set(row, "STATE", p->state);
 	tpl_set(row, "STATE_NAME", printer_ui_state_name(x, p->state));
+	if (strcmp(p->circuit, "closed") != 0)
+		tpl_show(row, "CIRCUIT_OPEN");
 	if (p->store.id != 0) {
 		struct tpl_dict *s = tpl_section(row, "STORE");
 

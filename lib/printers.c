@@ -388,11 +388,15 @@ static int store_exists(struct db *db, int64_t store_id, struct err *e)
 	"coalesce(" ISO("d.last_polled_at") ", ''), coalesce(" ISO("d.last_seen_at") ", ''), "  \
 	"coalesce(d.last_error, ''), " ISO("d.created_at") ", " ISO("d.updated_at") ", "        \
 	"coalesce(s.id, 0), coalesce(s.code, ''), coalesce(s.name, ''), "                       \
-	"coalesce(p.connection, 'ip'), p.host_pc, coalesce(p.severity, 'unknown')"
-#define ITEM_NCOLS 22
+	"coalesce(p.connection, 'ip'), p.host_pc, coalesce(p.severity, 'unknown'), "            \
+	"coalesce(ps.circuit, 'closed'), coalesce(ps.failures, 0), "                             \
+	"CASE WHEN ps.circuit = 'open' THEN coalesce(" ISO("ps.opened_at") ", '') ELSE '' END, "             \
+	"coalesce(" ISO("p.read_at") ", '')"
+#define ITEM_NCOLS 26
 #define ITEM_FROM                                                                             \
 	" FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "                    \
-	"LEFT JOIN stores s ON s.id = d.store_id "
+	"LEFT JOIN stores s ON s.id = d.store_id "                                              \
+	"LEFT JOIN device_poll_state ps ON ps.device_id = d.id "
 
 static int row_to_item(struct arena *a, const PGresult *res, int r, struct printers_item *it)
 {
@@ -419,11 +423,16 @@ static int row_to_item(struct arena *a, const PGresult *res, int r, struct print
 	it->connection = str(a, res, r, 19);
 	it->host_pc = str_or_null(a, res, r, 20);
 	it->severity = str(a, res, r, 21);
+	it->circuit = str(a, res, r, 22);
+	it->failures = (int)db_get_int64(res, r, 23, 0);
+	it->circuit_opened_at = str(a, res, r, 24);
+	it->read_at = str(a, res, r, 25);
 	if (it->kind == NULL || it->name == NULL || it->model == NULL || it->mac_status == NULL ||
 	    it->snmp_version == NULL || it->state == NULL || it->last_polled_at == NULL ||
 	    it->last_seen_at == NULL || it->last_error == NULL || it->created_at == NULL ||
 	    it->updated_at == NULL || it->store.code == NULL || it->store.name == NULL ||
-	    it->connection == NULL || it->severity == NULL ||
+	    it->connection == NULL || it->severity == NULL || it->circuit == NULL ||
+	    it->circuit_opened_at == NULL || it->read_at == NULL ||
 	    (db_get(res, r, 4) != NULL && it->address == NULL) ||
 	    (db_get(res, r, 5) != NULL && it->mac == NULL) ||
 	    (db_get(res, r, 20) != NULL && it->host_pc == NULL))

@@ -172,6 +172,10 @@ struct printers_item {
 	const char *connection;     /* "ip" | "usb" */
 	const char *host_pc;        /* NULL = none */
 	const char *severity;       /* "unknown" | "ok" | "warning" | "critical" */
+	const char *circuit;        /* poll state machine: "closed" | "open" | "half_open" */
+	int failures;               /* failed polls in a row */
+	const char *circuit_opened_at; /* ISO time the circuit opened; "" = not open */
+	const char *read_at;        /* ISO time of the last good reading; "" = never */
 	size_t n_colours;           /* colours present, in K, C, M, Y order */
 	struct printers_colour colours[PRINTERS_COLOURS];
 };

@@ -2,6 +2,8 @@
 <p class="crumbs"><a href="/printers">{{T_printer_back}}</a></p>
 <div class="printer-head">
   <h1 class="with-badges"><span class="break">{{NAME}}</span> <span class="badge state-{{STATE}}">{{STATE_NAME}}</span> <span class="badge badge-off">{{KIND_NAME}}</span></h1>
+  {{#CIRCUIT_OPEN}}<p class="banner banner-error">{{T_printer_circuit_open}} {{T_printer_failures_in_a_row}}: {{FAILURES}}. {{T_printer_circuit_since}} {{SINCE}}.</p>{{/CIRCUIT_OPEN}}
+  {{#PENDING_NOTE}}<p class="banner banner-warn">{{T_printer_pending_note}} {{T_printer_failures_in_a_row}}: {{FAILURES}}.</p>{{/PENDING_NOTE}}
   {{#POLL_FORM}}<form method="post" action="/printers/{{ID}}/poll" class="inline poll-form">
     <input type="hidden" name="csrf" value="{{CSRF}}">
     <button type="submit" class="primary">{{T_printer_poll_now}}</button>

@@ -34,7 +34,7 @@
     <td class="printer-name"><a href="/printers/{{ID}}">{{NAME}}</a><div class="muted small">{{MODEL}}{{#LABEL_KIND}}{{#HAS_MODEL}} · {{/HAS_MODEL}}{{KIND_NAME}}{{/LABEL_KIND}}</div></td>
     <td class="store-cell">{{#STORE}}<span class="mono">{{CODE}}</span><div class="muted small">{{STORE_NAME}}</div>{{/STORE}}{{#NO_STORE}}<span class="muted">—</span>{{/NO_STORE}}</td>
     <td class="address-cell nowrap">{{#IP}}<span class="mono">{{ADDRESS}}</span>{{/IP}}{{#USB}}<span class="badge badge-usb">USB</span><div class="muted small">{{T_printers_via_pc}} <span class="mono">{{HOST_PC}}</span></div>{{/USB}}</td>
-    <td class="state-cell"><span class="badge state-{{STATE}}">{{STATE_NAME}}</span>{{#MAC_MISMATCH}}<div class="small bad">{{T_printers_mac_mismatch_short}}</div>{{/MAC_MISMATCH}}</td>
+    <td class="state-cell"><span class="badge state-{{STATE}}">{{STATE_NAME}}</span>{{#MAC_MISMATCH}}<div class="small bad">{{T_printers_mac_mismatch_short}}</div>{{/MAC_MISMATCH}}{{#CIRCUIT_OPEN}}<div class="small bad">{{T_printers_circuit_open_short}}</div>{{/CIRCUIT_OPEN}}</td>
     <td class="toner-cell">{{#TONER}}{{>BAR}}{{/TONER}}{{#NO_TONER}}<span class="muted small">{{TEXT}}</span>{{/NO_TONER}}</td>
     <td class="age-cell small nowrap{{#STALE}} stale{{/STALE}}"><span class="phone-only">{{T_printers_col_reading}}: </span>{{AGE}}</td>
     <td class="small error-cell">{{#LAST_ERROR}}<span title="{{FULL}}">{{SHORT}}</span>{{/LAST_ERROR}}</td>

@@ -96,6 +96,8 @@ ctl 'delay 127.6.1.12 0'
 ctl 'silent 127.6.1.11 on'
 run
 expect_eq "1st failed run: pending_offline (shown online), circuit closed" "$(state)" "pending_offline/closed"
+http GET "/printers/$ID_11" -H "Authorization: Bearer $(admin_token)" -H "Accept-Language: en"
+expect_match "  the printer page explains the pending state" "$BODY" 'did not answer the last poll'
 expect_match "  the summary counts it online with an error" "$OUT" 'polled 3: 3 online, 0 offline, 1 errors'
 run
 expect_eq "2nd failed run: offline" "$(state)" "offline/closed"
@@ -103,6 +105,13 @@ run
 expect_eq "3rd failed run: still offline, circuit closed" "$(state)" "offline/closed"
 run
 expect_eq "4th failed run: circuit open" "$(state)" "offline/open"
+TOKEN=$(admin_token)
+http GET "/api/v1/printers/$ID_11" -H "Authorization: Bearer $TOKEN"
+expect_eq "the API shows the open circuit and the failures" "$(json '[.polling.circuit, .polling.failures] | @tsv')" "$(printf 'open\t4')"
+http GET "/printers/$ID_11" -H "Authorization: Bearer $TOKEN" -H "Accept-Language: en"
+expect_match "the printer page says polling is paused" "$BODY" 'Polling paused: the printer failed many polls'
+http GET "/printers?store=$STORE" -H "Authorization: Bearer $TOKEN" -H "Accept-Language: en"
+expect_match "the printers list marks it" "$BODY" 'Polling paused'
 before=$(psql_app "SELECT last_polled_at FROM devices WHERE id = $ID_11")
 run
 expect_match "while open the device is skipped" "$OUT" 'polled 2: 2 online, 0 offline, 0 errors, 1 skipped by circuit'
