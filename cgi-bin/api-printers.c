@@ -589,15 +589,15 @@ int handle_printer_poll(struct http_ctx *x)
 	if ((rc = printers_get(db, x->arena, id, &p, &e)) != 0)
 		return respond_store_error(x, rc, &e);
 	poll = json_object_new_object();
-	json_object_object_add(poll, "up", json_object_new_boolean(sum.up > 0));
+	json_object_object_add(poll, "up", json_object_new_boolean(sum.answered > 0));
 	json_object_object_add(poll, "error", text_or_null(p.item.last_error));
 	json_object_object_add(poll, "moved", json_object_new_boolean(sum.moved > 0));
 	json_object_object_add(poll, "mac_mismatch", json_object_new_boolean(sum.mismatched > 0));
 	pl = json_object_new_object();
-	json_object_object_add(pl, "up", json_object_new_boolean(sum.up > 0));
+	json_object_object_add(pl, "up", json_object_new_boolean(sum.answered > 0));
 	json_object_object_add(pl, "state", json_object_new_string(p.item.state));
 	json_object_object_add(pl, "error", text_or_null(p.item.last_error));
-	printer_audit(x, "printer_polled", &ref, sum.up > 0 ? "printer polled: up"
+	printer_audit(x, "printer_polled", &ref, sum.answered > 0 ? "printer polled: up"
 							 : "printer polled: no answer", pl);
 	{
 		json_object *o = full_json(&p);

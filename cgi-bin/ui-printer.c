@@ -624,9 +624,9 @@ int handle_printer_poll_form(struct http_ctx *x)
 		result = "mismatch";
 	} else if (sum.moved > 0) {
 		result = "moved";
-	} else if (sum.up > 0) {
+	} else if (sum.answered > 0) {
 		result = "up";
-	} else if (sum.down > 0) {
+	} else if (sum.polled > 0) {
 		result = "down";
 	} else {
 		result = "failed";

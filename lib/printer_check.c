@@ -464,6 +464,14 @@ static int poll_loadable(const struct device_row *rows, struct printer_target *t
 	return 0;
 }
 
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* Random 0..max ms from a cheap generator seeded per run; jitter needs no crypto. */
 static unsigned jitter(unsigned *seed, int max)
 {
@@ -484,6 +492,7 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 	struct device_row *live = arena_zalloc(c->a, n * sizeof *live + 1);
 	bool *failed = arena_zalloc(c->a, n * sizeof *failed + 1);
 	size_t nlive = 0;
+	double t0;
 	int rc;
 
 	if (t == NULL || x == NULL || recs == NULL || live == NULL || failed == NULL)
@@ -503,14 +512,20 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 		if (c->jitter_seed != NULL)
 			t[i].jitter_ms = jitter(c->jitter_seed, c->cfg->poll_jitter_max_ms);
 	}
-	if ((rc = poll_loadable(live, t, nlive, c->opt, c->a, e)) != 0)
+	t0 = monotonic_ms();
+	rc = poll_loadable(live, t, nlive, c->opt, c->a, e);
+	c->sum->poll_ms += monotonic_ms() - t0;
+	if (rc != 0)
 		return rc;
 	for (size_t i = 0; i < nlive; i++) {
 		if ((rc = decide(c, &live[i], &t[i], &x[i], e)) != 0)
 			return rc;
 		recs[i] = x[i].rec;
 	}
-	if ((rc = record_all(c, recs, nlive, failed, e)) != 0)
+	t0 = monotonic_ms();
+	rc = record_all(c, recs, nlive, failed, e);
+	c->sum->record_ms += monotonic_ms() - t0;
+	if (rc != 0)
 		return err_set(e, rc, "recording the polls failed: %s", e->msg);
 	for (size_t i = 0; i < nlive; i++) {
 		if (failed[i]) {
@@ -520,6 +535,7 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 		c->sum->polled++;
 		c->sum->moved += x[i].moved_ok;
 		c->sum->mismatched += x[i].mismatch && !x[i].moved_ok;
+		c->sum->answered += x[i].ok;
 		/* Counted by the state shown: pending_offline is still online. */
 		if (recs[i].res.state == DEVICE_OFFLINE)
 			c->sum->down++;
@@ -622,6 +638,8 @@ int printer_check_all(struct db *db, const struct config *cfg,
 	if ((rc = scope_ids(db, scope, &ids, &n, e)) != 0)
 		return rc;
 	out->devices = n;
+	if (progress != NULL)
+		progress(progress_arg, 0, n);
 	if ((c.a = arena_new(1024 * 1024, 1024u << 20)) == NULL) {
 		free(ids);
 		return err_set(e, ERR_NOMEM, "out of memory");

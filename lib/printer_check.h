@@ -32,10 +32,14 @@ struct db;
 struct printer_check_summary {
 	size_t polled;                  /* polled and recorded */
 	size_t up, down;                /* of those, shown online (incl. pending) / offline */
+	size_t answered;                /* of those, polls that succeeded (the device itself
+					 * answered usefully, at its address or a new one) */
 	size_t errors;                  /* polls that failed, and devices not recorded */
 	size_t moved, mismatched;       /* found at a new address / another MAC, not found */
 	size_t skipped;                 /* open circuit (poll-all only) */
 	size_t devices;                 /* in scope (polled, skipped, or not recorded) */
+	double poll_ms;                 /* wall time spent polling (SNMP, TCP), all batches */
+	double record_ms;               /* wall time spent writing the results to PostgreSQL */
 };
 
 /*
@@ -52,7 +56,8 @@ struct printer_check_scope {
 	const char *kind;               /* laser_printer | label_printer */
 };
 
-/* Progress: called after each batch with the devices done so far and the total. */
+/* Progress: called once the scope is known (0 done) and after each batch, with the devices
+ * done so far and the total. */
 typedef void (*printer_check_progress_fn)(void *arg, size_t done, size_t total);
 
 /*

@@ -387,6 +387,11 @@ EOF
 			"$(json '.supplies[] | select(.supply_index == 1) | [.points[].percent] | map(tostring) | join(",")')" "80,35"
 		expect_eq "the unchanged supply got no new point" "$(json '.supplies[] | select(.supply_index == 2) | .points | length')" 1
 		expect_eq "history: description and colour of the series" "$(json '.supplies[] | select(.supply_index == 1) | "\(.description)|\(.colour)"')" "Black Toner Cartridge|black"
+		# The same on the page a technician opens: the new percent, and the toner's chart has
+		# gained its second point.
+		api GET "/printers/$C" "$VIEWER"
+		expect_match "the printer page shows 35 % after the poll" "$BODY" '>35%<'
+		expect_match "the toner chart has two points now" "$BODY" 'data-points="2"'
 		api DELETE "/api/v1/printers/$C" "$ADMIN"
 		expect_eq "the snmpd printer is deleted" "$STATUS" 204
 	fi
