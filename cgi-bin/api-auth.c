@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "password.h"
+#include "sessions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -241,7 +242,7 @@ int handle_me_patch(struct http_ctx *x)
  * enough), the new one must meet the policy; every other session of the user ends.
  */
 int app_change_own_password(struct http_ctx *x, const char *current, const char *fresh,
-			    struct err *e)
+			    int *retry_after, struct err *e)
 {
 	struct request_auth *auth = app_auth_of(x);
 	struct db *db = app_thread_of(x)->db;
@@ -250,7 +251,17 @@ int app_change_own_password(struct http_ctx *x, const char *current, const char 
 	const char *stored = NULL;
 	int rc;
 
-	rc = users_get_hash(db, x->arena, auth->user.id, &stored, e);
+	*retry_after = 0;
+	rc = login_attempt_reserve(db, auth_client_ip(x), auth->user.email,
+				   app.cfg.login_max_failures, app.cfg.login_window_minutes,
+				   retry_after, e);
+	if (rc == ERR_LIMIT) {
+		app_audit(x, "password_change_blocked", "warning", auth->user.id,
+			  "too many wrong current passwords", NULL);
+		return err_set(e, ERR_LIMIT, "too many wrong passwords; try again later");
+	}
+	if (rc == 0)
+		rc = users_get_hash(db, x->arena, auth->user.id, &stored, e);
 	if (rc != 0)
 		return rc;
 	if (password_verify(stored, current != NULL ? current : "") != 0) {
@@ -258,6 +269,8 @@ int app_change_own_password(struct http_ctx *x, const char *current, const char 
 			  "wrong current password", NULL);
 		return err_set(e, ERR_DENIED, "the current password is not correct");
 	}
+	if ((rc = login_attempt_reset(db, auth_client_ip(x), auth->user.email, e)) != 0)
+		return rc;
 	rc = password_policy_check(fresh, auth->user.email, e);
 	if (rc != 0)
 		return rc;
@@ -276,7 +289,7 @@ int handle_me_password(struct http_ctx *x)
 {
 	struct err e = { 0 };
 	const char *current = NULL, *fresh = NULL;
-	int rc;
+	int rc, retry_after = 0;
 
 	if (!api_require_object(x))
 		return 0;
@@ -290,7 +303,11 @@ int handle_me_password(struct http_ctx *x)
 					   : e.msg);
 		return 0;
 	}
-	rc = app_change_own_password(x, current, fresh, &e);
+	rc = app_change_own_password(x, current, fresh, &retry_after, &e);
+	if (rc == ERR_LIMIT) {
+		api_respond_too_many(x, retry_after);
+		return 0;
+	}
 	if (rc == ERR_DENIED) {
 		http_respond_error(x, 403, "wrong_password", "%s", e.msg);
 		return 0;

@@ -173,10 +173,12 @@ json_object *app_user_json(const struct user *u);
 
 /*
  * app_change_own_password — verify current, check the policy, store the new hash, end the
- * caller's other sessions, audit. ERR_DENIED (wrong current), ERR_INVALID (policy, e says why).
+ * caller's other sessions, audit. ERR_DENIED (wrong current), ERR_INVALID (policy, e says why),
+ * ERR_LIMIT (too many wrong current passwords: the sign-in limiter of (client address,
+ * email) counts them too, so a stolen session cannot guess the password; *retry_after set).
  */
 int app_change_own_password(struct http_ctx *x, const char *current, const char *fresh,
-			    struct err *e);
+			    int *retry_after, struct err *e);
 
 /* app_user_create / _update / _delete — the store call plus its audit event. */
 int app_user_create(struct http_ctx *x, const struct user_change *c, int64_t *id, struct err *e);

@@ -8,6 +8,8 @@
  */
 #include "app.h"
 
+#include "arena.h"
+
 #include "password.h"
 #include "tpl.h"
 
@@ -101,7 +103,7 @@ int handle_account_password_form(struct http_ctx *x)
 	const char *fresh = http_param_get(&x->req.form, "new_password");
 	const char *repeat = http_param_get(&x->req.form, "new_password_repeat");
 	struct err e = { 0 };
-	int rc;
+	int rc, retry_after = 0;
 
 	if (current == NULL || current[0] == '\0')
 		return render_account(x, 422, NULL, page_text(x, "msg_current_required"), NULL);
@@ -109,7 +111,17 @@ int handle_account_password_form(struct http_ctx *x)
 		return render_account(x, 422, NULL, page_text(x, "msg_password_required"), NULL);
 	if (repeat == NULL || strcmp(fresh, repeat) != 0)
 		return render_account(x, 422, NULL, page_text(x, "msg_password_mismatch"), NULL);
-	rc = app_change_own_password(x, current, fresh, &e);
+	rc = app_change_own_password(x, current, fresh, &retry_after, &e);
+	if (rc == ERR_LIMIT) {
+		char ra[16];
+
+		snprintf(ra, sizeof ra, "%d", retry_after);
+		http_header_set(&x->resp, x->arena, "Retry-After", ra);
+		return render_account(x, 429, NULL,
+				      arena_printf(x->arena, "%s %d %s", page_text(x, "login_blocked"),
+						   (retry_after + 59) / 60, page_text(x, "unit_minute")),
+				      NULL);
+	}
 	if (rc == ERR_DENIED)
 		return render_account(x, 403, NULL, page_text(x, "msg_wrong_password"), NULL);
 	if (rc == ERR_INVALID)

@@ -470,6 +470,19 @@ P2R=$(json .refresh_token)
 api_json PATCH /api/v1/users/me/password "$P1" "{\"current_password\":\"wrong-$PW\",\"new_password\":\"A-New-Password-$U\"}"
 expect_eq "changing the password with a wrong current one: 403" "$STATUS" 403
 expect_eq "with wrong_password" "$(json .error.code)" wrong_password
+# Guessing the current password with a stolen session meets the sign-in limiter.
+new_user operator pwguess >/dev/null
+login "$U.pwguess@test.local" "$PW"
+G=$(json .access_token)
+for i in 1 2 3 4 5; do
+	api_json PATCH /api/v1/users/me/password "$G" "{\"current_password\":\"guess-$i\",\"new_password\":\"A-New-Password-$U\"}"
+done
+expect_eq "5 wrong current passwords: each 403" "$STATUS" 403
+api_json PATCH /api/v1/users/me/password "$G" "{\"current_password\":\"$PW\",\"new_password\":\"A-New-Password-$U\"}"
+expect_eq "then even the right one: 429" "$STATUS" 429
+check "  with Retry-After" test -n "$(header retry-after)"
+expect_eq "  the block is audited" \
+	"$(psql_app "SELECT count(*) > 0 FROM events WHERE type = 'password_change_blocked'")" t
 api_json PATCH /api/v1/users/me/password "$P1" "{\"current_password\":\"$PW\",\"new_password\":\"short\"}"
 expect_eq "a too short new password: 422" "$STATUS" 422
 api_json PATCH /api/v1/users/me/password "$P1" "{\"current_password\":\"$PW\",\"new_password\":\"Password123\"}"
