@@ -129,6 +129,8 @@ start_stack() {
 	export DEVICE_SECRET_KEY; DEVICE_SECRET_KEY=$(openssl rand -hex 32)
 	export FIRST_SUPERUSER_EMAIL=admin@test.local FIRST_SUPERUSER_PASSWORD=Admin-Test-Pass-1
 	export LOGIN_RATE=600r/m LOGIN_BURST=50
+	# Batch jobs write their metrics textfiles into the throw-away stack, never into var/.
+	export METRICS_TEXTFILE_DIR="$STACK/metrics"
 	(pg_init && pg_start) >"$LOGS/$v-stack.log" 2>&1 || { cat "$LOGS/$v-stack.log"; return 1; }
 	"$MIGRATE_BIN" >>"$LOGS/$v-stack.log" 2>&1 || { cat "$LOGS/$v-stack.log"; return 1; }
 	app_start "$APP_BIN" || return 1
