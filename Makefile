@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, start PostgreSQL + app + nginx on 127.0.0.1:$(PORT)
 #   make test       the whole suite: unit, integration, e2e, then unit + integration under ASan/UBSan
 #   make test-asan  only the sanitizer half of the suite
+#   make bench      poll-all benchmark against prometheus-snmp-exporter (root; docs/PERFORMANCE.md)
 #   make deps       install the Debian packages below (as root), or print the apt-get command
 #   make clean
 #
@@ -19,8 +20,10 @@ B          := build/$(VARIANT)
 # ---- Debian packages: the one list (README "Dependencies" shows it; a test checks they agree) ----
 DEPS_BUILD := build-essential pkg-config libfcgi-dev libpq-dev libjson-c-dev libctemplate-dev libssl-dev libargon2-dev libjwt-dev libsnmp-dev
 DEPS_RUN   := postgresql-15 nginx openssl curl iproute2
-DEPS_TEST  := libcmocka-dev jq prometheus chromium chromium-driver snmp snmpd snmpsim util-linux
+DEPS_TEST  := libcmocka-dev jq prometheus prometheus-node-exporter chromium chromium-driver snmp snmpd snmpsim util-linux
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+# Only for `make bench` (bench/poll): the peer it is compared with, and GNU time for peak RSS.
+DEPS_BENCH := prometheus-snmp-exporter time
 
 PKGS       := fcgi json-c libpq libctemplate libcrypto libargon2 libjwt netsnmp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -77,7 +80,12 @@ SIM_BIN    := $(B)/tools/infrascope-sim
 SIM_TSRC   := $(wildcard tests/sim/*_test.c)
 SIM_TBIN   := $(SIM_TSRC:tests/sim/%.c=$(B)/tests/sim_%)
 
-.PHONY: all build tests sim run test test-asan deps deps-build deps-run deps-test deps-list \
+# The benchmark's helpers (bench/*.c: benchmark code, never installed).
+BENCH_SRC  := $(wildcard bench/*.c)
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+BENCH_SIZES ?= 1000 10000
+
+.PHONY: all build tests sim bench bench-build deps-bench run test test-asan deps deps-build deps-run deps-test deps-list \
         nginx-conf clean install db-stop db-start FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -86,6 +94,7 @@ all: $(APP_BIN) $(BATCH_BIN)
 build: all
 tests: all $(UNIT_BIN) $(TOOL_BIN) sim
 sim: $(SIM_BIN) $(SIM_TBIN)
+bench-build: all $(SIM_BIN) $(BENCH_BIN)
 
 # The version string carries the git revision; the header is rewritten only when it changes,
 # so a commit does not force a full rebuild.
@@ -139,15 +148,25 @@ $(B)/tests/sim_%_test: $(B)/obj/tests/sim/%_test.o $(SIM_MODOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ -lcmocka -o $@
 
+$(B)/bench/%: $(B)/obj/bench/%.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ -o $@
+
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # ---- packages ----
 deps-list:
-	@echo "build: $(DEPS_BUILD)"; echo "run:   $(DEPS_RUN)"; echo "test:  $(DEPS_TEST)"
+	@echo "build: $(DEPS_BUILD)"; echo "run:   $(DEPS_RUN)"; echo "test:  $(DEPS_TEST)"; echo "bench: $(DEPS_BENCH)"
 deps:       ; @tests/harness/deps.sh $(DEPS_ALL)
 deps-build: ; @tests/harness/deps.sh $(DEPS_BUILD)
 deps-run:   ; @tests/harness/deps.sh $(DEPS_BUILD) $(DEPS_RUN)
 deps-test:  ; @tests/harness/deps.sh $(DEPS_ALL)
+deps-bench: ; @tests/harness/deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_BENCH)
+
+# ---- the benchmark (not part of make test): docs/PERFORMANCE.md ----
+bench: deps-bench
+	@$(MAKE) --no-print-directory VARIANT=release bench-build
+	@bench/poll $(BENCH_SIZES)
 
 # ---- the two commands ----
 run: deps-run

@@ -10,7 +10,8 @@
  *   --all [--store CODE] [--kind KIND]
  *       The scheduled poll-all (cron): one at a time (a PostgreSQL advisory lock), batches
  *       recorded in one transaction each, open circuits skipped, a summary at the end and
- *       progress on a terminal.
+ *       progress on a terminal; then the node_exporter textfile
+ *       METRICS_TEXTFILE_DIR/infrascope_poll.prom (lib/poll_metrics.h), also after a failure.
  *
  * Exit codes: 0 done; 64 usage; 65 the device answered but not as a printer (or nonsense);
  * 69 the device (or PostgreSQL) did not answer; 70 internal error; 75 another poll-all is
@@ -25,7 +26,8 @@
 #include "printer_json.h"
 #include "printer_poll.h"
 #include "printer_reading.h"
-#include "poll_runs.h"
+#include "poll_all.h"
+#include "poll_metrics.h"
 #include "printer_check.h"
 #include "sbuf.h"
 #include "trace.h"
@@ -51,12 +53,16 @@ static void usage(FILE *out)
 		"                       [--kind laser_printer|label_printer] [--v1] [--json]\n"
 		"       infrascope-poll --device ID [--device ID ...]\n"
 		"       infrascope-poll --all [--store CODE] [--kind laser_printer|label_printer]\n"
+		"                       [--timings]\n"
 		"       infrascope-poll --help | --help-config | --version\n"
 		"  --probe   read one device over SNMP (label printers: TCP 9100 too) and print the\n"
 		"            reading; nothing is stored. PORT defaults to 161, C to \"public\".\n"
 		"  --device  poll stored printers by id and record the results.\n"
 		"  --all     poll every stored printer (of one store, of one kind); one at a time:\n"
 		"            a second start exits with 75. POLL_CONCURRENCY, POLL_JITTER_MAX_MS.\n"
+		"            Writes METRICS_TEXTFILE_DIR/infrascope_poll.prom (node_exporter).\n"
+		"  --timings with --all: also print on stderr the time spent polling and writing\n"
+		"            the results to PostgreSQL (poll-all timings: total_ms= poll_ms= ...).\n"
 		"  SNMP_TIMEOUT_MS and SNMP_RETRIES bound each request (see --help-config).\n");
 }
 
@@ -253,14 +259,6 @@ static int poll_devices(const struct config *cfg, const int64_t *ids, size_t n)
 	return EX_OK;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void show_progress(void *arg, size_t done, size_t total)
 {
 	(void)arg;
@@ -274,73 +272,79 @@ static void print_summary(const struct printer_check_summary *s, size_t devices,
 	       "by circuit, %zu moved, %zu MAC mismatches; %.1f s\n",
 	       devices, s->polled, s->up, s->down, s->errors, s->skipped, s->moved, s->mismatched,
 	       ms / 1000);
-	{
-		struct log_line l;
+}
 
-		log_begin(&l, LOG_LEVEL_INFO, "poll_all_done", NULL);
-		log_int(&l, "devices", (long long)devices);
-		log_int(&l, "polled", (long long)s->polled);
-		log_int(&l, "online", (long long)s->up);
-		log_int(&l, "offline", (long long)s->down);
-		log_int(&l, "errors", (long long)s->errors);
-		log_int(&l, "skipped", (long long)s->skipped);
-		log_dbl(&l, "duration_s", ms / 1000);
-		log_end(&l);
+/* The run itself (lock, poll_runs row, batches, summary) is lib/poll_all's, shared with the
+ * "poll all" tasks of batch/infrascope-task. */
+/* --timings: where the run's time went, on stderr (bench/poll reads it). */
+static void print_timings(const struct printer_check_summary *s, double ms)
+{
+	fprintf(stderr, "poll-all timings: total_ms=%.1f poll_ms=%.1f record_ms=%.1f other_ms=%.1f\n",
+		ms, s->poll_ms, s->record_ms, ms - s->poll_ms - s->record_ms);
+}
+
+/*
+ * The node_exporter textfile (lib/poll_metrics.h) after every run that got the lock, also a
+ * failed one (res NULL: it never reached the database). Not writing it is a warning, never a
+ * failed poll.
+ */
+static void write_metrics(const struct config *cfg, struct db *db,
+			  const struct poll_all_result *res, bool ok, const char *trace_id)
+{
+	struct poll_metrics_run run = { .ok = ok, .trace_id = trace_id };
+	struct err e = { 0 };
+
+	if (res != NULL) {
+		run.run_id = res->run_id;
+		run.summary = res->run_id != 0 ? &res->sum : NULL;
+		run.duration_seconds = (double)res->duration_ms / 1000;
+	}
+	if (poll_metrics_write(res != NULL ? db : NULL, cfg->metrics_textfile_dir, &run, &e) != 0) {
+		fprintf(stderr, "infrascope-poll: warning: %s\n", e.msg);
+		log_msg(LOG_LEVEL_WARN, "metrics_textfile_failed", trace_id, "%s", e.msg);
 	}
 }
 
-static int poll_all(const struct config *cfg, const char *store, const char *kind)
+static int poll_all(const struct config *cfg, const char *store, const char *kind, bool timings)
 {
 	struct printer_check_scope scope = { .store_code = store, .kind = kind };
-	struct printer_check_summary sum = { 0 };
+	struct poll_all_result res;
 	struct err e = { 0 };
 	struct db *db = db_new(cfg, "infrascope-poll");
 	char trace_id[TRACE_ID_LEN + 1];
-	bool locked = false, tty = isatty(2);
-	int64_t run = 0;
-	double t0 = now_ms();
+	bool tty = isatty(2);
+	struct poll_all_options o = { .trace_id = trace_id, .wait_seconds = 0,
+				      .progress = tty ? show_progress : NULL };
 	int rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
 	int code = EX_OK;
+	bool ran = false;
 
 	trace_new_id(trace_id, TRACE_ID_LEN);
-	if (rc == 0)
-		rc = poll_run_lock(db, &locked, &e);
-	if (rc == 0 && !locked) {
-		char since[64];
-		int pid;
-
-		if (poll_run_holder(db, since, &pid, &e) == 0 && since[0] != '\0')
-			fprintf(stderr, "infrascope-poll: poll-all already running since %s (pid %d)\n",
-				since, pid);
-		else
-			fprintf(stderr, "infrascope-poll: poll-all already running\n");
-		db_free(db);
-		return EX_TEMPFAIL;
-	}
-	if (rc == 0)
-		rc = poll_run_begin(db, store, kind, trace_id, &run, &e);
-	if (rc == 0)
-		rc = printer_check_all(db, cfg, &scope, tty ? show_progress : NULL, NULL, trace_id,
-				       &sum, &e);
-	if (tty)
-		fprintf(stderr, "\n");
 	if (rc != 0) {
-		struct err e2;
-
-		fprintf(stderr, "infrascope-poll: poll-all failed: %s\n", e.msg);
 		log_msg(LOG_LEVEL_ERROR, "poll_all_failed", trace_id, "%s", e.msg);
-		if (run != 0)
-			poll_run_end(db, run, false, &sum, -1, (long)(now_ms() - t0), e.msg, &e2);
+	} else {
+		rc = poll_all_run(db, cfg, &scope, &o, &res, &e);
+		ran = true;
+		if (rc == ERR_CONFLICT) {
+			fprintf(stderr, "infrascope-poll: %s\n", e.msg);
+			db_free(db);
+			return EX_TEMPFAIL;
+		}
+		if (tty)
+			fprintf(stderr, "\n");
+	}
+	if (rc != 0) {
+		fprintf(stderr, "infrascope-poll: poll-all failed: %s\n", e.msg);
 		code = rc == ERR_DB_DOWN ? EX_UNAVAILABLE : EX_SOFTWARE;
 	} else {
-		size_t devices = sum.devices;
-
-		print_summary(&sum, devices, now_ms() - t0);
-		if (poll_run_end(db, run, true, &sum, (long)devices, (long)(now_ms() - t0), NULL,
-				 &e) != 0)
+		print_summary(&res.sum, res.sum.devices, (double)res.duration_ms);
+		if (timings)
+			print_timings(&res.sum, (double)res.duration_ms);
+		if (res.record.code != ERR_OK)
 			fprintf(stderr, "infrascope-poll: recording the run's summary failed: %s\n",
-				e.msg);
+				res.record.msg);
 	}
+	write_metrics(cfg, db, ran ? &res : NULL, rc == 0, trace_id);
 	db_free(db);
 	return code;
 }
@@ -350,7 +354,7 @@ int main(int argc, char **argv)
 	const char *target = NULL, *community = "public", *kind = NULL;
 	static int64_t ids[MAX_DEVICES];
 	size_t nids = 0;
-	bool json = false, v1 = false, all = false;
+	bool json = false, v1 = false, all = false, timings = false;
 	const char *store = NULL;
 	struct config cfg;
 	struct err e = { 0 };
@@ -374,6 +378,8 @@ int main(int argc, char **argv)
 			v1 = true;
 		} else if (strcmp(a, "--all") == 0) {
 			all = true;
+		} else if (strcmp(a, "--timings") == 0) {
+			timings = true;
 		} else if (next != NULL && strcmp(a, "--store") == 0) {
 			store = argv[++i];
 		} else if (next != NULL && strcmp(a, "--probe") == 0) {
@@ -413,6 +419,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "infrascope-poll: --store goes with --all\n");
 		return EX_USAGE;
 	}
+	if (timings && !all) {
+		fprintf(stderr, "infrascope-poll: --timings goes with --all\n");
+		return EX_USAGE;
+	}
 
 	if (kind != NULL && strcmp(kind, "laser_printer") != 0 &&
 	    strcmp(kind, "label_printer") != 0) {
@@ -432,7 +442,7 @@ int main(int argc, char **argv)
 	if (target != NULL)
 		code = probe(&cfg, target, community, kind != NULL ? kind : "laser_printer", v1, json);
 	else if (all)
-		code = poll_all(&cfg, store, kind);
+		code = poll_all(&cfg, store, kind, timings);
 	else
 		code = poll_devices(&cfg, ids, nids);
 	config_free(&cfg);

@@ -202,6 +202,39 @@ int app_store_update(struct http_ctx *x, int64_t id, const struct store_change *
 		     struct store *out, struct err *e);
 int app_store_delete(struct http_ctx *x, int64_t id, struct store *gone, struct err *e);
 
+/* api-tasks.c / ui-tasks.c — tasks (lib/tasks.h), shared by the API and the pages. */
+struct task;
+struct task_scope;
+
+/* app_task_json — a task as the API shows it. */
+json_object *app_task_json(const struct task *t);
+
+/*
+ * app_task_scope — a poll-all scope from a store (id or code as typed; NULL/"" = all) and a
+ * kind (NULL/"" = both): the store resolved to its code as stored (in the arena). ERR_INVALID
+ * (e says why: unknown store or kind), or a database failure.
+ */
+int app_task_scope(struct http_ctx *x, const char *store, const char *kind,
+		   struct task_scope *out, struct err *e);
+
+/*
+ * app_task_poll_all — create a poll-all task over scope (from app_task_scope) for the caller,
+ * write its audit event and start its process. ERR_CONFLICT: *existing is the queued or
+ * running task of that scope. A process that could not be started is logged; the task stays
+ * queued for infrascope-task --drain.
+ */
+int app_task_poll_all(struct http_ctx *x, const struct task_scope *scope, int64_t *id,
+		      int64_t *existing, struct err *e);
+
+/*
+ * task_ui_poll_all_button — for operators, the "Poll all" form (poll_all_button.tpl) in a
+ * {{#POLL_ALL}} section of d with {{>POLL_ALL_FORM}}, over store and kind as app_task_scope
+ * reads them; disabled, with "running: task N", while a task of that scope is queued or
+ * running. Nothing for other roles or for a store that does not exist. 0 or a failure.
+ */
+int task_ui_poll_all_button(struct http_ctx *x, struct tpl_dict *d, const char *store,
+			    const char *kind);
+
 /* page.c — server-rendered pages. */
 
 /* page_language — the page language: explicit cookie, else Accept-Language, else default. */
@@ -312,5 +345,11 @@ int handle_printer_patch(struct http_ctx *x);
 int handle_printer_delete(struct http_ctx *x);
 int handle_printer_history(struct http_ctx *x);
 int handle_printer_poll(struct http_ctx *x);
+int handle_tasks_poll_all(struct http_ctx *x);
+int handle_tasks_list(struct http_ctx *x);
+int handle_task_get(struct http_ctx *x);
+int handle_tasks_page(struct http_ctx *x);
+int handle_task_page(struct http_ctx *x);
+int handle_tasks_poll_all_form(struct http_ctx *x);
 
 #endif

@@ -25,6 +25,7 @@ static const struct {
 	{ "/", "nav_home", "home", ACCESS_VIEWER },
 	{ "/stores", "nav_stores", "stores", ACCESS_VIEWER },
 	{ "/printers", "nav_printers", "printers", ACCESS_VIEWER },
+	{ "/tasks", "nav_tasks", "tasks", ACCESS_VIEWER },
 	{ "/users", "nav_users", "users", ACCESS_ADMIN },
 };
 

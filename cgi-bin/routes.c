@@ -46,6 +46,11 @@ const struct http_route app_routes[] = {
 	  FORM, ACCESS_ADMIN },
 	{ HTTP_POST, "/printers/{id:int}/poll", handle_printer_poll_form, "printer_poll_form", FORM,
 	  ACCESS_OPERATOR },
+	/* Task pages (ui-tasks.c): everyone reads, operators start a poll-all. */
+	{ HTTP_GET, "/tasks", handle_tasks_page, "tasks_page", 0, ACCESS_VIEWER },
+	{ HTTP_POST, "/tasks/poll-all", handle_tasks_poll_all_form, "tasks_poll_all_form", FORM,
+	  ACCESS_OPERATOR },
+	{ HTTP_GET, "/tasks/{id:int}", handle_task_page, "task_page", 0, ACCESS_VIEWER },
 
 	/* Machine endpoints. */
 	{ HTTP_GET, "/metrics", handle_metrics, "metrics", 0, ACCESS_PUBLIC },
@@ -96,6 +101,12 @@ const struct http_route app_routes[] = {
 	  "api_printer_history", 0, ACCESS_VIEWER },
 	{ HTTP_POST, "/api/v1/printers/{id:int}/poll", handle_printer_poll, "api_printer_poll", 0,
 	  ACCESS_OPERATOR },
+
+	/* Tasks API (api-tasks.c): everyone reads, operators start a poll-all. */
+	{ HTTP_POST, "/api/v1/tasks/poll-all", handle_tasks_poll_all, "api_tasks_poll_all", 0,
+	  ACCESS_OPERATOR },
+	{ HTTP_GET, "/api/v1/tasks", handle_tasks_list, "api_tasks_list", 0, ACCESS_VIEWER },
+	{ HTTP_GET, "/api/v1/tasks/{id:int}", handle_task_get, "api_task", 0, ACCESS_VIEWER },
 };
 
 const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];

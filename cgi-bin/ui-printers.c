@@ -722,6 +722,9 @@ static int render_list(struct http_ctx *x, int status, const struct list_query *
 	rc = printer_ui_load_stores(x, &stores, &nstores);
 	if (rc == 0)
 		rc = fill_list(x, page, lq, stores, nstores);
+	/* "Poll all" over the store and kind filtered (ui-tasks.c). */
+	if (rc == 0)
+		rc = task_ui_poll_all_button(x, page, lq->store, lq->kind);
 	if (rc == ERR_INVALID) {
 		tpl_dict_free(root);
 		page_error(x, 400);

@@ -590,6 +590,9 @@ static int render_store(struct http_ctx *x, int status, const struct store *s,
 	rc = stores_health(app_thread_of(x)->db, s->id, &h, NULL);
 	if (rc == 0)
 		rc = fill_devices(x, page, s->id, offset);
+	/* "Poll all" of the store's printers (ui-tasks.c). */
+	if (rc == 0)
+		rc = task_ui_poll_all_button(x, page, s->code, NULL);
 	if (rc != 0) {
 		tpl_dict_free(root);
 		return rc;

@@ -52,6 +52,12 @@ static const struct config_var vars[] = {
 	  CONFIG_PATH, "page templates and the i18n/ string tables" },
 	{ "SQL_DIR", CONFIG_STR, "$ORIGIN/../sql", 1, 4096, NULL, FIELD(sql_dir), CONFIG_PATH,
 	  "migration files applied by infrascope-migrate" },
+	{ "BATCH_DIR", CONFIG_STR, "$ORIGIN/../batch", 1, 4096, NULL, FIELD(batch_dir), CONFIG_PATH,
+	  "the batch programs: the web app starts infrascope-task from here for each task" },
+	{ "METRICS_TEXTFILE_DIR", CONFIG_STR, "$ORIGIN/../var/metrics", 1, 4096, NULL,
+	  FIELD(metrics_textfile_dir), CONFIG_PATH,
+	  "directory of the node_exporter textfile collector: batch jobs write infrascope_*.prom "
+	  "there (created when missing)" },
 	{ "LOG_LEVEL", CONFIG_ENUM, "info", 0, 0, "debug|info|warn|error", FIELD(log_level), 0,
 	  "lowest level written to the log" },
 	{ "DEFAULT_LANGUAGE", CONFIG_ENUM, "ru", 0, 0, "ru|en", FIELD(default_language), 0,

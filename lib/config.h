@@ -34,6 +34,8 @@ struct config {
 	int http_max_body_bytes;
 	char *template_dir;
 	char *sql_dir;
+	char *batch_dir;            /* where infrascope-task is (tasks started by the web app) */
+	char *metrics_textfile_dir; /* node_exporter textfile directory of the batch jobs */
 	char *log_level;
 	char *default_language;     /* ru | en */
 	char *secret_key;           /* signs tokens and CSRF values; "" = random per process (not production) */

@@ -11,8 +11,10 @@ static bool wants_snmp(const struct printer_target *t)
 	return t->mode != PRINTER_LABEL_USB;
 }
 
-/* Fill the SNMP side of t from its finished job. */
-static void take_snmp(struct printer_target *t, const struct snmp_job *job, struct arena *a)
+/* Fill the SNMP side of t from its finished job: the reading in a, the varbind table in
+ * scratch (the engine empties it once the job is taken). */
+static void take_snmp(struct printer_target *t, const struct snmp_job *job, struct arena *a,
+		      struct arena *scratch)
 {
 	struct printer_reading *r = arena_alloc(a, sizeof *r);
 
@@ -27,7 +29,7 @@ static void take_snmp(struct printer_target *t, const struct snmp_job *job, stru
 		t->up = true;
 		t->latency_ms = job->elapsed_ms;
 	}
-	if (printer_snmp_reading(job, t->mode == PRINTER_LASER, a, r, &t->error) == 0) {
+	if (printer_snmp_reading(job, t->mode == PRINTER_LASER, scratch, r, &t->error) == 0) {
 		t->has_reading = true;
 		t->reading = r;
 	}
@@ -65,17 +67,36 @@ static void take_tcp(struct printer_target *t, const struct tcp_probe *p, size_t
 			t->host_pc != NULL ? t->host_pc : "(none)", tcp_result_name(t->host_port));
 }
 
+/* Each SNMP job is read into its target as soon as it ends, so its varbinds never pile up:
+ * a batch holds readings, not walks. */
+struct take_ctx {
+	struct printer_target *t;
+	const struct snmp_job *jobs;
+	const size_t *target_of;        /* job index → target index */
+	struct arena *a;
+};
+
+static void job_done(struct snmp_job *job, struct arena *scratch, void *arg)
+{
+	struct take_ctx *c = arg;
+
+	take_snmp(&c->t[c->target_of[job - c->jobs]], job, c->a, scratch);
+}
+
 int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_options *o,
 		     struct arena *a, struct err *e)
 {
 	static const unsigned host_ports[] = PRINTER_HOST_PORTS;
 	struct snmp_job *jobs = calloc(n ? n : 1, sizeof *jobs);
 	struct tcp_probe *probes = calloc(n ? n * PRINTER_HOST_NPORTS : 1, sizeof *probes);
-	size_t *job_of = calloc(n ? n : 1, sizeof *job_of), *probe_of = calloc(n + 1, sizeof *probe_of);
+	size_t *probe_of = calloc(n + 1, sizeof *probe_of);
+	size_t *target_of = calloc(n ? n : 1, sizeof *target_of);
 	size_t nj = 0, np = 0;
+	struct snmp_options so = *o;
+	struct take_ctx ctx = { .t = t, .jobs = jobs, .target_of = target_of, .a = a };
 	int rc = 0;
 
-	if (jobs == NULL || probes == NULL || job_of == NULL || probe_of == NULL) {
+	if (jobs == NULL || probes == NULL || probe_of == NULL || target_of == NULL) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -88,7 +109,6 @@ int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_optio
 		ti->raw_port = ti->host_port = TCP_UNREACHABLE;
 		ti->snmp = SNMP_OK;
 		err_clear(&ti->error);
-		job_of[i] = SIZE_MAX;
 		probe_of[i] = np;
 		if (wants_snmp(ti)) {
 			struct snmp_job *j = &jobs[nj];
@@ -100,7 +120,7 @@ int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_optio
 			j->start_delay_ms = ti->jitter_ms;
 			if ((rc = printer_snmp_request(j, a, e)) != 0)
 				goto out;
-			job_of[i] = nj++;
+			target_of[nj++] = i;
 		}
 		if (ti->mode == PRINTER_LABEL_IP)
 			probes[np++] = (struct tcp_probe){ .host = ti->address, .port = PRINTER_RAW_PORT };
@@ -110,20 +130,20 @@ int printer_poll_run(struct printer_target *t, size_t n, const struct snmp_optio
 								   .port = host_ports[k] };
 	}
 	probe_of[n] = np;
-	if ((rc = snmp_run(o, jobs, nj, a, e)) != 0)
+	so.job_done = job_done;
+	so.job_done_arg = &ctx;
+	if ((rc = snmp_run(&so, jobs, nj, a, e)) != 0)
 		goto out;
 	if (np > 0 && (rc = tcp_probe_run(probes, np, o->timeout_ms, o->concurrency, e)) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (job_of[i] != SIZE_MAX)
-			take_snmp(&t[i], &jobs[job_of[i]], a);
 		if (t[i].mode != PRINTER_LASER)
 			take_tcp(&t[i], probes + probe_of[i], probe_of[i + 1] - probe_of[i]);
 	}
 out:
 	free(jobs);
 	free(probes);
-	free(job_of);
 	free(probe_of);
+	free(target_of);
 	return rc;
 }

@@ -8,6 +8,7 @@
 <link rel="stylesheet" href="/static/app.css?v={{VERSION}}">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 {{#AUTO_REFRESH}}<meta http-equiv="refresh" content="900">{{/AUTO_REFRESH}}
+{{#LIVE_REFRESH}}<meta http-equiv="refresh" content="{{SECONDS}}">{{/LIVE_REFRESH}}
 </head>
 <body>
 <header class="topbar">

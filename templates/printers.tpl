@@ -26,6 +26,7 @@
   </div>
 </form>
 <p class="muted small list-meta">{{COUNT}} · {{T_printers_refresh_note}}</p>
+{{#POLL_ALL}}<p class="poll-all">{{>POLL_ALL_FORM}}</p>{{/POLL_ALL}}
 <div class="table-scroll">
 <table class="grid printers">
   <thead><tr><th>{{T_printers_col_printer}}</th><th>{{T_printers_col_store}}</th><th>{{T_printers_col_address}}</th><th>{{T_col_state}}</th><th>{{T_printers_col_toner}}</th><th>{{T_printers_col_reading}}</th><th>{{T_printers_col_error}}</th></tr></thead>

@@ -12,6 +12,7 @@
   <dt>{{T_store_updated_at}}</dt><dd class="mono">{{UPDATED_AT}}</dd>
 </dl>
 
+{{#POLL_ALL}}<p class="poll-all">{{>POLL_ALL_FORM}}</p>{{/POLL_ALL}}
 <section>
   <h2>{{T_store_health}}</h2>
   {{#NO_DEVICES}}<p class="muted">{{T_store_no_devices}}</p>{{/NO_DEVICES}}

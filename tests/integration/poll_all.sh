@@ -23,6 +23,9 @@ NET=127.6.1
 STORE=PA-$$
 # Short waits: a silent device costs 2 x 300 ms (v2c, v1); circuits reopen after 5 s.
 export SNMP_TIMEOUT_MS=300 SNMP_RETRIES=0 POLL_CIRCUIT_OPEN_SECONDS=5 POLL_JITTER_MAX_MS=20
+# The runs write their metrics textfile here, not into the checkout's var/ (metrics_textfile.sh
+# tests the file itself).
+export METRICS_TEXTFILE_DIR=$T_TMP/metrics
 PIDS=()
 
 cleanup() {

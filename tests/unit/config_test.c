@@ -371,6 +371,7 @@ static void origin_defaults_resolve_next_to_the_executable(void **state)
 	assert_memory_equal(cfg.template_dir, exe, dirlen);
 	assert_string_equal(cfg.template_dir + dirlen, "/../templates");
 	assert_string_equal(cfg.sql_dir + dirlen, "/../sql");
+	assert_string_equal(cfg.metrics_textfile_dir + dirlen, "/../var/metrics");
 	config_free(&cfg);
 
 	/* An explicit path is kept as given. */
@@ -408,7 +409,7 @@ static void descriptor_table_is_consistent(void **state)
 	size_t help_len = 0;
 	FILE *f;
 
-	assert_int_equal(n, 38);
+	assert_int_equal(n, 40);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(v[i].name);
 		assert_non_null(v[i].def);
