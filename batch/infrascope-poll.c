@@ -274,8 +274,6 @@ static void print_summary(const struct printer_check_summary *s, size_t devices,
 	       ms / 1000);
 }
 
-/* The run itself (lock, poll_runs row, batches, summary) is lib/poll_all's, shared with the
- * "poll all" tasks of batch/infrascope-task. */
 /* --timings: where the run's time went, on stderr (bench/poll reads it). */
 static void print_timings(const struct printer_check_summary *s, double ms)
 {
@@ -291,20 +289,16 @@ static void print_timings(const struct printer_check_summary *s, double ms)
 static void write_metrics(const struct config *cfg, struct db *db,
 			  const struct poll_all_result *res, bool ok, const char *trace_id)
 {
-	struct poll_metrics_run run = { .ok = ok, .trace_id = trace_id };
 	struct err e = { 0 };
 
-	if (res != NULL) {
-		run.run_id = res->run_id;
-		run.summary = res->run_id != 0 ? &res->sum : NULL;
-		run.duration_seconds = (double)res->duration_ms / 1000;
-	}
-	if (poll_metrics_write(res != NULL ? db : NULL, cfg->metrics_textfile_dir, &run, &e) != 0) {
+	if (poll_metrics_after_run(db, cfg->metrics_textfile_dir, res, ok, trace_id, &e) != 0) {
 		fprintf(stderr, "infrascope-poll: warning: %s\n", e.msg);
 		log_msg(LOG_LEVEL_WARN, "metrics_textfile_failed", trace_id, "%s", e.msg);
 	}
 }
 
+/* The run itself (lock, poll_runs row, batches, summary) is lib/poll_all's, shared with the
+ * "poll all" tasks of batch/infrascope-task. */
 static int poll_all(const struct config *cfg, const char *store, const char *kind, bool timings)
 {
 	struct printer_check_scope scope = { .store_code = store, .kind = kind };

@@ -29,6 +29,7 @@
 #include "json.h"
 #include "log.h"
 #include "poll_all.h"
+#include "poll_metrics.h"
 #include "sbuf.h"
 #include "tasks.h"
 #include "trace.h"
@@ -283,6 +284,16 @@ static int run_task(const struct config *cfg, int64_t id)
 	scope = (struct printer_check_scope){ .store_code = t.scope.store, .kind = t.scope.kind };
 	rc = poll_all_run(db, cfg, &scope, &o, &res, &e);
 	heartbeat_stop(&hb);
+	/* The node_exporter textfile, as the scheduled poll-all writes it. */
+	if (rc != ERR_CONFLICT) {
+		struct err me = { 0 };
+
+		if (poll_metrics_after_run(db, cfg->metrics_textfile_dir, &res, rc == 0, trace_id,
+					   &me) != 0) {
+			fprintf(stderr, "infrascope-task: warning: %s\n", me.msg);
+			log_msg(LOG_LEVEL_WARN, "metrics_textfile_failed", trace_id, "%s", me.msg);
+		}
+	}
 
 	if (rc == 0) {
 		json_object *result = result_json(&res);

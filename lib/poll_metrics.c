@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "db.h"
 #include "metrics.h"
+#include "poll_all.h"
 #include "printer_check.h"
 #include "sbuf.h"
 #include "textfile.h"
@@ -541,4 +542,17 @@ int poll_metrics_write(struct db *db, const char *dir, const struct poll_metrics
 	sbuf_release(&text);
 	arena_free(a);
 	return rc;
+}
+
+int poll_metrics_after_run(struct db *db, const char *dir, const struct poll_all_result *res,
+			   bool ok, const char *trace_id, struct err *e)
+{
+	struct poll_metrics_run run = { .ok = ok, .trace_id = trace_id };
+
+	if (res != NULL) {
+		run.run_id = res->run_id;
+		run.summary = res->run_id != 0 ? &res->sum : NULL;
+		run.duration_seconds = (double)res->duration_ms / 1000;
+	}
+	return poll_metrics_write(res != NULL ? db : NULL, dir, &run, e);
 }

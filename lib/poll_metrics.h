@@ -120,4 +120,15 @@ struct poll_metrics_run {
 int poll_metrics_write(struct db *db, const char *dir, const struct poll_metrics_run *run,
 		       struct err *e);
 
+struct poll_all_result;
+
+/*
+ * poll_metrics_after_run — the textfile after a poll_all_run() (lib/poll_all.h) that got the
+ * lock, also a failed one: res NULL when the run never reached the database. Used by both
+ * `infrascope-poll --all` and the "poll all" tasks. A failure is for the caller to warn about,
+ * never a failed poll.
+ */
+int poll_metrics_after_run(struct db *db, const char *dir, const struct poll_all_result *res,
+			   bool ok, const char *trace_id, struct err *e);
+
 #endif

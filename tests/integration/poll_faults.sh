@@ -18,11 +18,25 @@ STORE=PF-$$
 # Batches of 2: devices .11-.12 first, then .13-.14 (slow), then .15-.16.
 export SNMP_TIMEOUT_MS=3000 SNMP_RETRIES=0 POLL_BATCH_SIZE=2 POLL_JITTER_MAX_MS=0
 PIDS=()
+# After PostgreSQL's restart every app thread must find its connection dead and reconnect
+# before the next suite signs in: ask until a round of requests answers 200 throughout.
+app_recovered() {
+	local _ codes
+	for _ in $(seq 1 50); do
+		codes=$(for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+			curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$BASE_URL/api/v1/health" &
+		done; wait)
+		[ -z "$(printf '%s\n' "$codes" | grep -v '^200$')" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	pg_start >/dev/null 2>&1
+	app_recovered
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
@@ -71,4 +85,5 @@ expect_match "  polling all six" "$out" 'polled 6: 6 online'
 expect_eq "the interrupted run's row is closed as failed" \
 	"$(psql_app "SELECT status FROM poll_runs WHERE pid = $RUN")" "failed"
 psql_app "DELETE FROM devices WHERE store_id = $store; DELETE FROM stores WHERE id = $store" >/dev/null
+check "the web app answers from the database again" app_recovered
 done_testing

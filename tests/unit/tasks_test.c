@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,8 @@ static void spawn_inherits_nothing(void **state)
 	char prog[128], out[128], script[1024];
 	int sv[2];
 	struct err e = { 0 };
+	sigset_t stop, old;
+	void (*old_pipe)(int);
 	char *got;
 
 	snprintf(dir, sizeof dir, "/tmp/tasks_test.XXXXXX");
@@ -224,12 +227,14 @@ static void spawn_inherits_nothing(void **state)
 	 * real one's first process does once the second runs. */
 	snprintf(script, sizeof script,
 		 "#!/bin/sh\n"
+		 "while read -r k v; do case $k in SigBlk:|SigIgn:) eval \"${k%%:}=$v\";; esac; "
+		 "done < /proc/$$/status\n"
 		 "o1=$(readlink /proc/$$/fd/1)\n"
 		 "{\n"
 		 "  echo \"args $*\"\n"
 		 "  echo \"stdout $o1\"\n"
 		 "  read -r _ _ _ _ _ sid _ < /proc/$$/stat; echo \"sid $sid pid $$\"\n"
-		 "  grep '^SigBlk' /proc/$$/status\n"
+		 "  echo \"blocked $SigBlk ignored $SigIgn\"\n"
 		 "  ls -l /proc/$$/fd/\n"
 		 "  echo end\n"
 		 "} > %s.tmp 2>&1 && mv %s.tmp %s\n"
@@ -237,9 +242,18 @@ static void spawn_inherits_nothing(void **state)
 		 out, out, out);
 	write_file(prog, script, 0755);
 
-	/* Descriptors the way the web app has them: a socket without O_CLOEXEC. */
+	/* The process the way the web app is: a socket without O_CLOEXEC, the stop signals
+	 * blocked (main() waits for them with sigwait), SIGPIPE ignored. */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &stop, &old), 0);
+	old_pipe = signal(SIGPIPE, SIG_IGN);
 	assert_int_equal(tasks_spawn(dir, 42, &e), 0);
+	signal(SIGPIPE, old_pipe);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sv[0]);
 	close(sv[1]);
 	got = wait_for(out);
@@ -274,8 +288,17 @@ static void spawn_inherits_nothing(void **state)
 		assert_int_equal(sscanf(l, "sid %d pid %d", &sid, &pid), 2);
 		assert_int_equal(sid, pid);
 	}
-	if (strstr(got, "SigBlk:\t0000000000000000") == NULL)
-		fail_msg("a signal mask was inherited:\n%s", got);
+	{
+		/* As the program found itself, before it ran anything: nothing blocked, SIGPIPE
+		 * (and everything else) at its default. */
+		unsigned long long blocked = 1, ignored = 1;
+		const char *l = strstr(got, "blocked ");
+
+		assert_non_null(l);
+		assert_int_equal(sscanf(l, "blocked %llx ignored %llx", &blocked, &ignored), 2);
+		if (blocked != 0 || (ignored & (1ull << (SIGPIPE - 1))) != 0)
+			fail_msg("signals blocked %llx, ignored %llx:\n%s", blocked, ignored, got);
+	}
 }
 
 static void spawn_failures(void **state)
