@@ -6,19 +6,11 @@
 # switched-off one offline, and a second seeding changes nothing.
 . "$(dirname "$0")/lib.sh"
 
-case ${APP_BIN:-} in
-*/build/asan/*) VARIANT=asan ;;
-*) VARIANT=${VARIANT:-release} ;;
-esac
-BIN=$(dirname "$MIGRATE_BIN")
-SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
+BIN=$BATCH_BIN_DIR
 PORT=${DEMO_SIM_PORT:-17661}
 DB=demo_$$
-PIDS=()
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	pg_psql postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
 	rm -rf "$T_TMP"
 }
@@ -28,11 +20,7 @@ pg_psql postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB OWNER infrascope" >/
 export DATABASE_URL="postgresql:///$DB?host=$STACK/pg&port=$PG_PORT&user=infrascope"
 "$BIN/infrascope-migrate" >"$T_TMP/migrate.log" 2>&1
 expect_eq "the demo database migrates" "$?" 0
-"$SIM" --snmprec-dir "$REPO/tests/fixtures/snmprec" --fleet "$REPO/tests/sim/demo.fleet" \
-	--port "$PORT" --control "$T_TMP/sim.ctl" --quiet >"$T_TMP/sim.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
-check "the simulator serves the demo fleet" test -S "$T_TMP/sim.ctl"
+check "the simulator serves the demo fleet" sim_start "$REPO/tests/sim/demo.fleet" "$PORT"
 
 seed() {
 	PGHOST=$STACK/pg PGPORT=$PG_PORT PGUSER=infrascope PGDATABASE=$DB \

@@ -128,3 +128,42 @@ page_csrf() {
 	curl -s --max-time 10 -c "$1" -b "$1" "$BASE_URL$2" |
 		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1
 }
+
+# ---- the variant under test, its batch programs, and the device simulator ----
+
+case ${APP_BIN:-} in
+*/build/asan/*) VARIANT=asan ;;
+*) VARIANT=${VARIANT:-release} ;;
+esac
+BATCH_BIN_DIR=$(dirname "${MIGRATE_BIN:-$REPO/batch/infrascope-migrate}")
+SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
+SNMPREC_DIR=${SNMPREC_DIR:-$REPO/tests/fixtures/snmprec}
+PIDS=()
+
+# sim_start FLEET PORT [options...]: the simulator serving FLEET on PORT, control socket
+# $T_TMP/sim.ctl, log $T_TMP/sim.log; its pid joins PIDS. Non-zero when not ready in 10 s.
+sim_start() {
+	local fleet=$1 port=$2
+	shift 2
+	"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$port" --fleet "$fleet" --control "$T_TMP/sim.ctl" \
+		--quiet "$@" >"$T_TMP/sim.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 1 200); do
+		[ -S "$T_TMP/sim.ctl" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# sim_ctl COMMAND...: control commands to the simulator of sim_start (answers dropped).
+sim_ctl() {
+	"$SIM" --ctl "$T_TMP/sim.ctl" "$@" >/dev/null
+}
+
+# stop_pids: stop (TERM) and reap every process in PIDS; for the suite's EXIT trap.
+stop_pids() {
+	local p
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	PIDS=()
+}

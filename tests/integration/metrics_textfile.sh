@@ -13,13 +13,7 @@
 #   - a directory that cannot be written: a warning, and the poll still succeeds.
 . "$(dirname "$0")/lib.sh"
 
-case ${APP_BIN:-} in
-*/build/asan/*) VARIANT=asan ;;
-*) VARIANT=${VARIANT:-release} ;;
-esac
 POLL=$(dirname "$MIGRATE_BIN")/infrascope-poll
-SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
-SNMPREC_DIR=${SNMPREC_DIR:-$REPO/tests/fixtures/snmprec}
 NODE_EXPORTER=${NODE_EXPORTER:-prometheus-node-exporter}
 PORT=${METRICS_TEXTFILE_SIM_PORT:-17761}
 NET=127.6.3
@@ -51,12 +45,8 @@ check "prometheus-node-exporter is installed" have "$NODE_EXPORTER"
 	echo "$NET.13 public canon_lbp6670.snmprec name=mt-prn-13"
 	echo "$NET.14 public toshiba-tec_b-ev4-label-detect-only.snmprec name=mt-lbl-14"
 } >"$T_TMP/fleet"
-"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$PORT" --fleet "$T_TMP/fleet" --control "$T_TMP/sim.ctl" \
-	--quiet >"$T_TMP/sim.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
-check "the simulator runs" test -S "$T_TMP/sim.ctl"
-ctl() { "$SIM" --ctl "$T_TMP/sim.ctl" "$@" >/dev/null; }
+check "the simulator runs" sim_start "$T_TMP/fleet" "$PORT"
+ctl() { sim_ctl "$@"; }
 
 store=$(psql_app "INSERT INTO stores (code, name, subnets) VALUES ('$STORE', 'Metrics store',
 	'{$NET.0/24}') RETURNING id")

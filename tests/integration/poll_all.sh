@@ -11,13 +11,7 @@
 #     (the lock died with the connection) and completes; the killed run's row says failed.
 . "$(dirname "$0")/lib.sh"
 
-case ${APP_BIN:-} in
-*/build/asan/*) VARIANT=asan ;;
-*) VARIANT=${VARIANT:-release} ;;
-esac
-POLL=$(dirname "$MIGRATE_BIN")/infrascope-poll
-SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
-SNMPREC_DIR=${SNMPREC_DIR:-$REPO/tests/fixtures/snmprec}
+POLL=$BATCH_BIN_DIR/infrascope-poll
 PORT=${POLL_ALL_SIM_PORT:-17461}
 NET=127.6.1
 STORE=PA-$$
@@ -26,12 +20,8 @@ export SNMP_TIMEOUT_MS=300 SNMP_RETRIES=0 POLL_CIRCUIT_OPEN_SECONDS=5 POLL_JITTE
 # The runs write their metrics textfile here, not into the checkout's var/ (metrics_textfile.sh
 # tests the file itself).
 export METRICS_TEXTFILE_DIR=$T_TMP/metrics
-PIDS=()
-
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
@@ -43,12 +33,8 @@ check "the simulator is built ($SIM)" test -x "$SIM"
 	echo "$NET.12 public brother_nc-8300h-mfc-l2710dw.snmprec name=pa-prn-12"
 	echo "$NET.13 public canon_lbp6670.snmprec name=pa-prn-13"
 } >"$T_TMP/fleet"
-"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$PORT" --fleet "$T_TMP/fleet" --control "$T_TMP/sim.ctl" \
-	--quiet >"$T_TMP/sim.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
-check "the simulator runs" test -S "$T_TMP/sim.ctl"
-ctl() { "$SIM" --ctl "$T_TMP/sim.ctl" "$@" >/dev/null; }
+check "the simulator runs" sim_start "$T_TMP/fleet" "$PORT"
+ctl() { sim_ctl "$@"; }
 
 store=$(psql_app "INSERT INTO stores (code, name, subnets) VALUES ('$STORE', 'Poll-all store',
 	'{$NET.0/24}') RETURNING id")

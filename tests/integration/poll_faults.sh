@@ -5,19 +5,12 @@
 # back, closes the interrupted run's row and completes.
 . "$(dirname "$0")/lib.sh"
 
-case ${APP_BIN:-} in
-*/build/asan/*) VARIANT=asan ;;
-*) VARIANT=${VARIANT:-release} ;;
-esac
-POLL=$(dirname "$MIGRATE_BIN")/infrascope-poll
-SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
-SNMPREC_DIR=${SNMPREC_DIR:-$REPO/tests/fixtures/snmprec}
+POLL=$BATCH_BIN_DIR/infrascope-poll
 PORT=${POLL_FAULTS_SIM_PORT:-17561}
 NET=127.6.2
 STORE=PF-$$
 # Batches of 2: devices .11-.12 first, then .13-.14 (slow), then .15-.16.
 export SNMP_TIMEOUT_MS=3000 SNMP_RETRIES=0 POLL_BATCH_SIZE=2 POLL_JITTER_MAX_MS=0
-PIDS=()
 # After PostgreSQL's restart every app thread must find its connection dead and reconnect
 # before the next suite signs in: ask until a round of requests answers 200 throughout.
 app_recovered() {
@@ -32,9 +25,7 @@ app_recovered() {
 	return 1
 }
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	pg_start >/dev/null 2>&1
 	app_recovered
 	rm -rf "$T_TMP"
@@ -46,11 +37,7 @@ for h in 11 12 13 14 15 16; do
 	case $h in 13|14) delay=2000 ;; esac
 	echo "$NET.$h public canon_lbp6670.snmprec name=pf-$h delay=$delay"
 done >"$T_TMP/fleet"
-"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$PORT" --fleet "$T_TMP/fleet" --control "$T_TMP/sim.ctl" \
-	--quiet >"$T_TMP/sim.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
-check "the simulator runs" test -S "$T_TMP/sim.ctl"
+check "the simulator runs" sim_start "$T_TMP/fleet" "$PORT"
 
 store=$(psql_app "INSERT INTO stores (code, name, subnets) VALUES ('$STORE', 'Faults', '{$NET.0/24}')
 	RETURNING id")
@@ -78,7 +65,7 @@ expect_eq "every recorded device is whole (supplies and colour summary)" \
 		AND EXISTS (SELECT 1 FROM printer_supplies s WHERE s.device_id = d.id)
 		AND EXISTS (SELECT 1 FROM printer_colours c WHERE c.device_id = d.id)")" 2
 
-"$SIM" --ctl "$T_TMP/sim.ctl" "delay $NET.13 0" "delay $NET.14 0" >/dev/null
+sim_ctl "delay $NET.13 0" "delay $NET.14 0"
 out=$("$POLL" --all --store "$STORE" 2>&1)
 expect_eq "the next run completes: exit 0" "$?" 0
 expect_match "  polling all six" "$out" 'polled 6: 6 online'

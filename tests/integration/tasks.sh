@@ -17,13 +17,7 @@
 #   - infrascope-task by hand: usage, no such task, a task not queued.
 . "$(dirname "$0")/lib.sh"
 
-case ${APP_BIN:-} in
-*/build/asan/*) VARIANT=asan ;;
-*) VARIANT=${VARIANT:-release} ;;
-esac
 TASK=$(dirname "$MIGRATE_BIN")/infrascope-task
-SIM=${SIM_BIN:-$REPO/build/$VARIANT/tools/infrascope-sim}
-SNMPREC_DIR=${SNMPREC_DIR:-$REPO/tests/fixtures/snmprec}
 PORT=${TASKS_SIM_PORT:-17861}
 NET=127.6.4
 STORE=TS-$$
@@ -104,11 +98,7 @@ expect_eq "no task of another suite is still active" \
 	echo "$NET.13 public canon_lbp6670.snmprec name=ts-prn-13"
 	echo "$NET.14 public hp_color-laserjet-pro-m252dw.snmprec name=ts-prn-14"
 } >"$T_TMP/fleet"
-"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$PORT" --fleet "$T_TMP/fleet" --control "$T_TMP/sim.ctl" \
-	--quiet >"$T_TMP/sim.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 200); do [ -S "$T_TMP/sim.ctl" ] && break; sleep 0.05; done
-check "the simulator runs" test -S "$T_TMP/sim.ctl"
+check "the simulator runs" sim_start "$T_TMP/fleet" "$PORT"
 
 store=$(psql_app "INSERT INTO stores (code, name, subnets) VALUES ('$STORE', 'Tasks store',
 	'{$NET.0/24}') RETURNING id")
