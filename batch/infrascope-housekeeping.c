@@ -11,6 +11,7 @@
  * Exit codes: 0 done, 64 usage, 69 PostgreSQL unreachable, 70 a statement failed,
  * 75 another copy is running, 78 bad configuration.
  */
+#include "batch.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -49,15 +50,8 @@ int main(int argc, char **argv)
 	int rc, code = EX_OK;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return EX_OK;
-		} else if (strcmp(argv[i], "--help-config") == 0) {
-			config_print_help(stdout);
-			return EX_OK;
-		} else if (strcmp(argv[i], "--version") == 0) {
-			printf("infrascope-housekeeping %s\n", infrascope_version());
-			return EX_OK;
+		if (batch_common_option("infrascope-housekeeping", argv[i], usage, &code)) {
+			return code;
 		} else if (strcmp(argv[i], "--thin-history") == 0) {
 			thin = true;
 			continue;
@@ -66,11 +60,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (config_load(&cfg, NULL, &e) != 0) {
-		fprintf(stderr, "infrascope-housekeeping: configuration error: %s\n", e.msg);
-		return EX_CONFIG;
-	}
-	log_init("infrascope-housekeeping", (enum log_level)log_level_parse(cfg.log_level), 2);
+	if ((code = batch_config("infrascope-housekeeping", &cfg)) != 0)
+		return code;
+	batch_log("infrascope-housekeeping", &cfg);
 	db = db_new(&cfg, "infrascope-housekeeping");
 	rc = db != NULL ? db_connect(db, &e) : err_set(&e, ERR_NOMEM, "out of memory");
 	if (rc == 0)

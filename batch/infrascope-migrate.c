@@ -8,6 +8,7 @@
  * database disagree (a file changed or is missing, or a file is misnamed), 69 PostgreSQL
  * unreachable, 70 a migration failed (rolled back), 78 bad configuration.
  */
+#include "batch.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -148,26 +149,17 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--status") == 0) {
 			status = true;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return EX_OK;
-		} else if (strcmp(argv[i], "--help-config") == 0) {
-			config_print_help(stdout);
-			return EX_OK;
-		} else if (strcmp(argv[i], "--version") == 0) {
-			printf("infrascope-migrate %s\n", infrascope_version());
-			return EX_OK;
+		} else if (batch_common_option("infrascope-migrate", argv[i], usage, &code)) {
+			return code;
 		} else {
 			fprintf(stderr, "infrascope-migrate: unknown option %s\n", argv[i]);
 			usage(stderr);
 			return EX_USAGE;
 		}
 	}
-	if (config_load(&cfg, NULL, &e) != 0) {
-		fprintf(stderr, "infrascope-migrate: configuration error: %s\n", e.msg);
-		return EX_CONFIG;
-	}
-	log_init("infrascope-migrate", (enum log_level)log_level_parse(cfg.log_level), 2);
+	if ((code = batch_config("infrascope-migrate", &cfg)) != 0)
+		return code;
+	batch_log("infrascope-migrate", &cfg);
 	/* All failures after this point jump to out. */
 	rc = migrate_scan(cfg.sql_dir, &files, &n, &e);
 	if (rc != 0)

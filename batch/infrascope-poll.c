@@ -18,6 +18,7 @@
  * running; 78 bad configuration.
  */
 #include "arena.h"
+#include "batch.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -351,21 +352,13 @@ int main(int argc, char **argv)
 	bool json = false, v1 = false, all = false, timings = false;
 	const char *store = NULL;
 	struct config cfg;
-	struct err e = { 0 };
 	int code;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EX_OK;
-		} else if (strcmp(a, "--help-config") == 0) {
-			config_print_help(stdout);
-			return EX_OK;
-		} else if (strcmp(a, "--version") == 0) {
-			printf("infrascope-poll %s\n", infrascope_version());
-			return EX_OK;
+		if (batch_common_option("infrascope-poll", a, usage, &code)) {
+			return code;
 		} else if (strcmp(a, "--json") == 0) {
 			json = true;
 		} else if (strcmp(a, "--v1") == 0) {
@@ -428,11 +421,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "infrascope-poll: --community: 1 to 255 characters\n");
 		return EX_USAGE;
 	}
-	if (config_load(&cfg, NULL, &e) != 0) {
-		fprintf(stderr, "infrascope-poll: configuration error: %s\n", e.msg);
-		return EX_CONFIG;
-	}
-	log_init("infrascope-poll", (enum log_level)log_level_parse(cfg.log_level), 2);
+	if ((code = batch_config("infrascope-poll", &cfg)) != 0)
+		return code;
+	batch_log("infrascope-poll", &cfg);
 	if (target != NULL)
 		code = probe(&cfg, target, community, kind != NULL ? kind : "laser_printer", v1, json);
 	else if (all)

@@ -22,6 +22,7 @@
  * --drain runs); 78 bad configuration.
  */
 #include "arena.h"
+#include "batch.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -430,7 +431,6 @@ static bool parse_id(const char *s, int64_t *id)
 int main(int argc, char **argv)
 {
 	struct config cfg;
-	struct err e = { 0 };
 	bool detach = false, drain_mode = false;
 	const char *id_arg = NULL;
 	int64_t id = 0;
@@ -439,15 +439,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EX_OK;
-		} else if (strcmp(a, "--help-config") == 0) {
-			config_print_help(stdout);
-			return EX_OK;
-		} else if (strcmp(a, "--version") == 0) {
-			printf("infrascope-task %s\n", infrascope_version());
-			return EX_OK;
+		if (batch_common_option("infrascope-task", a, usage, &code)) {
+			return code;
 		} else if (strcmp(a, "--detach") == 0) {
 			detach = true;
 		} else if (strcmp(a, "--drain") == 0) {
@@ -469,10 +462,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "infrascope-task: %s: not a task id\n", id_arg);
 		return EX_USAGE;
 	}
-	if (config_load(&cfg, NULL, &e) != 0) {
-		fprintf(stderr, "infrascope-task: configuration error: %s\n", e.msg);
-		return EX_CONFIG;
-	}
+	if ((code = batch_config("infrascope-task", &cfg)) != 0)
+		return code;
 	if (detach) {
 		/* The first process returns at once (its parent reaps it); the task runs in the
 		 * second, which nobody waits for. */
@@ -486,7 +477,7 @@ int main(int argc, char **argv)
 		if (pid > 0)
 			_exit(EX_OK);
 	}
-	log_init("infrascope-task", (enum log_level)log_level_parse(cfg.log_level), 2);
+	batch_log("infrascope-task", &cfg);
 	code = drain_mode ? drain(&cfg) : run_task(&cfg, id);
 	config_free(&cfg);
 	return code;
