@@ -15,6 +15,7 @@
 #include "secret.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,7 @@ struct check_ctx {
 	struct arena *a;
 	struct printer_check_summary *sum;
 	unsigned *jitter_seed;          /* poll-all: spread first requests; NULL = none */
+	double started_ms;              /* poll-all: when the run started (monotonic ms) */
 };
 
 /* The host addresses of the device's store's IPv4 subnets, at most max (in order). */
@@ -479,23 +481,34 @@ static unsigned jitter(unsigned *seed, int max)
 	return max > 0 ? (*seed >> 8) % (unsigned)(max + 1) : 0;
 }
 
+/* A batch polled and decided, waiting to be recorded (everything in its arena a). */
+struct polled_batch {
+	struct arena *a;
+	struct printer_record *recs;
+	struct decision *x;
+	bool *failed;
+	size_t n;
+};
+
 /*
- * One round over loaded rows: gate, poll, decide, record. honour_circuit: an open circuit
- * skips the device (poll-all); otherwise the poll is the half-open probe (asked for by id).
+ * Gate, poll and decide a batch of loaded rows. honour_circuit: an open circuit skips the
+ * device (poll-all); otherwise the poll is the half-open probe (asked for by id).
  */
-static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
-		      bool honour_circuit, struct err *e)
+static int check_poll(struct check_ctx *c, struct device_row *rows, size_t n,
+		      bool honour_circuit, struct polled_batch *b, struct err *e)
 {
 	struct printer_target *t = arena_zalloc(c->a, n * sizeof *t + 1);
-	struct decision *x = arena_zalloc(c->a, n * sizeof *x + 1);
-	struct printer_record *recs = arena_zalloc(c->a, n * sizeof *recs + 1);
 	struct device_row *live = arena_zalloc(c->a, n * sizeof *live + 1);
-	bool *failed = arena_zalloc(c->a, n * sizeof *failed + 1);
 	size_t nlive = 0;
 	double t0;
 	int rc;
 
-	if (t == NULL || x == NULL || recs == NULL || live == NULL || failed == NULL)
+	b->a = c->a;
+	b->x = arena_zalloc(c->a, n * sizeof *b->x + 1);
+	b->recs = arena_zalloc(c->a, n * sizeof *b->recs + 1);
+	b->failed = arena_zalloc(c->a, n * sizeof *b->failed + 1);
+	b->n = 0;
+	if (t == NULL || b->x == NULL || b->recs == NULL || live == NULL || b->failed == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct device_row *d = &rows[i];
@@ -509,8 +522,14 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 	}
 	for (size_t i = 0; i < nlive; i++) {
 		target_for(&live[i], &t[i]);
-		if (c->jitter_seed != NULL)
-			t[i].jitter_ms = jitter(c->jitter_seed, c->cfg->poll_jitter_max_ms);
+		/* Each device's first request waits a random 0..POLL_JITTER_MAX_MS from the run's
+		 * start: later batches are already spread by the batches before them. */
+		if (c->jitter_seed != NULL) {
+			double late = monotonic_ms() - c->started_ms;
+			unsigned j = jitter(c->jitter_seed, c->cfg->poll_jitter_max_ms);
+
+			t[i].jitter_ms = j > late ? (unsigned)(j - late) : 0;
+		}
 	}
 	t0 = monotonic_ms();
 	rc = poll_loadable(live, t, nlive, c->opt, c->a, e);
@@ -518,33 +537,153 @@ static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
 	if (rc != 0)
 		return rc;
 	for (size_t i = 0; i < nlive; i++) {
-		if ((rc = decide(c, &live[i], &t[i], &x[i], e)) != 0)
+		if ((rc = decide(c, &live[i], &t[i], &b->x[i], e)) != 0)
 			return rc;
-		recs[i] = x[i].rec;
+		b->recs[i] = b->x[i].rec;
 	}
-	t0 = monotonic_ms();
-	rc = record_all(c, recs, nlive, failed, e);
+	b->n = nlive;
+	return 0;
+}
+
+/* Record a polled batch (with c's database connection) and count it in the summary. */
+static int check_record(struct check_ctx *c, const struct polled_batch *b, struct err *e)
+{
+	double t0 = monotonic_ms();
+	int rc;
+
+	c->a = b->a;
+	rc = record_all(c, b->recs, b->n, b->failed, e);
 	c->sum->record_ms += monotonic_ms() - t0;
 	if (rc != 0)
 		return err_set(e, rc, "recording the polls failed: %s", e->msg);
-	for (size_t i = 0; i < nlive; i++) {
-		if (failed[i]) {
+	for (size_t i = 0; i < b->n; i++) {
+		const struct decision *x = &b->x[i];
+
+		if (b->failed[i]) {
 			c->sum->errors++;
 			continue;
 		}
 		c->sum->polled++;
-		c->sum->moved += x[i].moved_ok;
-		c->sum->mismatched += x[i].mismatch && !x[i].moved_ok;
-		c->sum->answered += x[i].ok;
+		c->sum->moved += x->moved_ok;
+		c->sum->mismatched += x->mismatch && !x->moved_ok;
+		c->sum->answered += x->ok;
 		/* Counted by the state shown: pending_offline is still online. */
-		if (recs[i].res.state == DEVICE_OFFLINE)
+		if (b->recs[i].res.state == DEVICE_OFFLINE)
 			c->sum->down++;
 		else
 			c->sum->up++;
-		if (recs[i].t->error.code != ERR_OK)
+		if (b->recs[i].t->error.code != ERR_OK)
 			c->sum->errors++;
 	}
 	return 0;
+}
+
+/* One round over loaded rows in this thread: poll, decide, record. */
+static int check_rows(struct check_ctx *c, struct device_row *rows, size_t n,
+		      bool honour_circuit, struct err *e)
+{
+	struct polled_batch b;
+	int rc = check_poll(c, rows, n, honour_circuit, &b, e);
+
+	return rc != 0 ? rc : check_record(c, &b, e);
+}
+
+/*
+ * The recorder of a poll-all: a thread with its own database connection that records batch
+ * k while the caller polls batch k+1 (polling waits on the network, recording on PostgreSQL:
+ * side by side a run takes about the longer of the two, not their sum). One batch at a time.
+ */
+struct recorder {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct check_ctx c;             /* its own db; the summary is shared (other fields) */
+	const struct polled_batch *work; /* NULL = idle */
+	bool quit;
+	int rc;                         /* the first failure; later batches are not recorded */
+	struct err e;
+};
+
+static void *recorder_main(void *arg)
+{
+	struct recorder *r = arg;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		const struct polled_batch *b;
+
+		while (r->work == NULL && !r->quit)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->work == NULL)
+			break;
+		b = r->work;
+		pthread_mutex_unlock(&r->mu);
+		if (r->rc == 0)
+			r->rc = check_record(&r->c, b, &r->e);
+		pthread_mutex_lock(&r->mu);
+		r->work = NULL;
+		pthread_cond_broadcast(&r->cv);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Wait until the recorder is idle; its first failure (copied into e), or 0. */
+static int recorder_idle(struct recorder *r, struct err *e)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->work != NULL)
+		pthread_cond_wait(&r->cv, &r->mu);
+	rc = r->rc;
+	if (rc != 0)
+		*e = r->e;
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
+static void recorder_give(struct recorder *r, const struct polled_batch *b)
+{
+	pthread_mutex_lock(&r->mu);
+	r->work = b;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static int recorder_start(struct recorder *r, const struct check_ctx *c, struct err *e)
+{
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->c = *c;
+	if ((r->c.db = db_new(c->cfg, "infrascope-poll")) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if ((rc = db_connect(r->c.db, e)) != 0) {
+		db_free(r->c.db);
+		return rc;
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if (pthread_create(&r->thread, NULL, recorder_main, r) != 0) {
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		db_free(r->c.db);
+		return err_set(e, ERR_INTERNAL, "cannot start the recording thread");
+	}
+	return 0;
+}
+
+static void recorder_stop(struct recorder *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->quit = true;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	db_free(r->c.db);
 }
 
 static struct resilience_config resilience_config_of(const struct config *cfg)
@@ -628,11 +767,14 @@ int printer_check_all(struct db *db, const struct config *cfg,
 	struct snmp_options opt = snmp_options_of(cfg);
 	struct resilience_config rcfg = resilience_config_of(cfg);
 	struct check_ctx c = { .db = db, .cfg = cfg, .rcfg = &rcfg, .opt = &opt,
-			       .trace_id = trace_id, .sum = out };
+			       .trace_id = trace_id, .sum = out, .started_ms = monotonic_ms() };
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	struct arena *arenas[2] = { NULL, NULL };
+	struct polled_batch batches[2];
+	struct recorder rec;
 	int64_t *ids = NULL;
-	size_t n = 0;
-	int rc;
+	size_t n = 0, batch = (size_t)cfg->poll_batch_size, given = 0;
+	int rc, rrc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = scope_ids(db, scope, &ids, &n, e)) != 0)
@@ -640,25 +782,45 @@ int printer_check_all(struct db *db, const struct config *cfg,
 	out->devices = n;
 	if (progress != NULL)
 		progress(progress_arg, 0, n);
-	if ((c.a = arena_new(1024 * 1024, 1024u << 20)) == NULL) {
-		free(ids);
-		return err_set(e, ERR_NOMEM, "out of memory");
+	arenas[0] = arena_new(1024 * 1024, 1024u << 20);
+	arenas[1] = arena_new(1024 * 1024, 1024u << 20);
+	if (arenas[0] == NULL || arenas[1] == NULL) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto free;
 	}
-	for (size_t at = 0, batch = (size_t)cfg->poll_batch_size; rc == 0 && at < n; at += batch) {
+	if ((rc = recorder_start(&rec, &c, e)) != 0)
+		goto free;
+	/* Batch i is polled into arenas[i % 2] while batch i - 1 is being recorded. */
+	for (size_t at = 0, i = 0; rc == 0 && at < n; at += batch, i++) {
 		size_t k = n - at < batch ? n - at : batch, nrows = 0;
 		struct device_row *rows = NULL;
 
+		c.a = arenas[i % 2];
 		arena_reset(c.a);
 		c.now = (int64_t)time(NULL);
 		c.jitter_seed = &seed;
 		/* A device deleted since the list was read is simply not there any more. */
 		rc = load(db, cfg, ids + at, k, false, &rows, &nrows, c.a, e);
 		if (rc == 0)
-			rc = check_rows(&c, rows, nrows, true, e);
-		if (rc == 0 && progress != NULL)
-			progress(progress_arg, at + k, n);
+			rc = check_poll(&c, rows, nrows, true, &batches[i % 2], e);
+		if (rc != 0)
+			break;
+		if ((rc = recorder_idle(&rec, e)) != 0)
+			break;
+		if (progress != NULL && given > 0)
+			progress(progress_arg, given, n);
+		recorder_give(&rec, &batches[i % 2]);
+		given = at + k;
 	}
-	arena_free(c.a);
+	rrc = recorder_idle(&rec, rc == 0 ? e : &(struct err){ 0 });
+	if (rc == 0)
+		rc = rrc;
+	recorder_stop(&rec);
+	if (rc == 0 && progress != NULL)
+		progress(progress_arg, n, n);
+free:
+	arena_free(arenas[0]);
+	arena_free(arenas[1]);
 	free(ids);
 	return rc;
 }

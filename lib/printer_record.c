@@ -61,27 +61,48 @@ static const char foreign_sql[] =
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, foreign_mac text) "
 	"ON CONFLICT (device_id) DO UPDATE SET foreign_mac = EXCLUDED.foreign_mac";
 
-/* Supplies and colours are replaced as a whole: one the printer stopped reporting goes. */
+/* A supply or colour the printer no longer reports goes ($1: the devices read, $2: what they
+ * reported); the rest is upserted, writing only rows that changed (most do not between two
+ * polls: no dead rows, no index churn, little WAL). */
 static const char supplies_delete_sql[] =
-	"DELETE FROM printer_supplies WHERE device_id = ANY ($1::bigint[])";
+	"DELETE FROM printer_supplies s WHERE s.device_id = ANY ($1::bigint[]) AND NOT EXISTS ("
+	"  SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, supply_index integer) "
+	"  WHERE x.id = s.device_id AND x.supply_index = s.supply_index)";
 static const char colours_delete_sql[] =
-	"DELETE FROM printer_colours WHERE device_id = ANY ($1::bigint[])";
+	"DELETE FROM printer_colours c WHERE c.device_id = ANY ($1::bigint[]) AND NOT EXISTS ("
+	"  SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, colour text) "
+	"  WHERE x.id = c.device_id AND x.colour = c.colour)";
 
 static const char supplies_sql[] =
-	"INSERT INTO printer_supplies (device_id, supply_index, description, type, class, unit, "
+	"INSERT INTO printer_supplies AS p (device_id, supply_index, description, type, class, unit, "
 	"       max_capacity, level, state, percent, fullness, colour, is_toner, is_receptacle) "
 	"SELECT x.id, x.supply_index, x.description, x.type, x.class, x.unit, x.max_capacity, "
 	"       x.level, x.state, x.percent, x.fullness, x.colour, x.is_toner, x.is_receptacle "
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, "
 	"       description text, type smallint, class text, unit smallint, max_capacity bigint, "
 	"       level bigint, state text, percent real, fullness real, colour text, "
-	"       is_toner boolean, is_receptacle boolean)";
+	"       is_toner boolean, is_receptacle boolean) "
+	"ON CONFLICT (device_id, supply_index) DO UPDATE SET description = EXCLUDED.description, "
+	"       type = EXCLUDED.type, class = EXCLUDED.class, unit = EXCLUDED.unit, "
+	"       max_capacity = EXCLUDED.max_capacity, level = EXCLUDED.level, "
+	"       state = EXCLUDED.state, percent = EXCLUDED.percent, fullness = EXCLUDED.fullness, "
+	"       colour = EXCLUDED.colour, is_toner = EXCLUDED.is_toner, "
+	"       is_receptacle = EXCLUDED.is_receptacle "
+	"WHERE (p.description, p.type, p.class, p.unit, p.max_capacity, p.level, p.state, "
+	"       p.percent, p.fullness, p.colour, p.is_toner, p.is_receptacle) IS DISTINCT FROM "
+	"      (EXCLUDED.description, EXCLUDED.type, EXCLUDED.class, EXCLUDED.unit, "
+	"       EXCLUDED.max_capacity, EXCLUDED.level, EXCLUDED.state, EXCLUDED.percent, "
+	"       EXCLUDED.fullness, EXCLUDED.colour, EXCLUDED.is_toner, EXCLUDED.is_receptacle)";
 
 static const char colours_sql[] =
-	"INSERT INTO printer_colours (device_id, colour, percent, state, supply_index, name) "
+	"INSERT INTO printer_colours AS c (device_id, colour, percent, state, supply_index, name) "
 	"SELECT x.id, x.colour, x.percent, x.state, x.supply_index, x.name "
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, colour text, percent real, "
-	"       state text, supply_index integer, name text)";
+	"       state text, supply_index integer, name text) "
+	"ON CONFLICT (device_id, colour) DO UPDATE SET percent = EXCLUDED.percent, "
+	"       state = EXCLUDED.state, supply_index = EXCLUDED.supply_index, name = EXCLUDED.name "
+	"WHERE (c.percent, c.state, c.supply_index, c.name) IS DISTINCT FROM "
+	"      (EXCLUDED.percent, EXCLUDED.state, EXCLUDED.supply_index, EXCLUDED.name)";
 
 /* History: a supply's level when it changed, or when its last sample is an hour old. */
 static const char supply_samples_sql[] =
@@ -108,7 +129,11 @@ static const char poll_state_sql[] =
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, failures integer, circuit text, "
 	"       opened_at bigint) "
 	"ON CONFLICT (device_id) DO UPDATE SET failures = EXCLUDED.failures, "
-	"       circuit = EXCLUDED.circuit, opened_at = EXCLUDED.opened_at, updated_at = now()";
+	"       circuit = EXCLUDED.circuit, opened_at = EXCLUDED.opened_at, updated_at = now() "
+	/* A healthy device's row stays as it is: its age matters only while it fails (the TTL
+	 * reset), and a failing device's row changes with every poll anyway. */
+	"WHERE (s.failures, s.circuit, s.opened_at) IS DISTINCT FROM "
+	"      (EXCLUDED.failures, EXCLUDED.circuit, EXCLUDED.opened_at)";
 
 static const char events_sql[] =
 	"INSERT INTO events (type, severity, device_kind, device_id, store_id, message, payload, "
@@ -374,19 +399,22 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 		goto out;
 	if (json_object_array_length(w.with_reading) > 0) {
 		const char *ids = id_list(w.with_reading, a);
-		const char *p[1] = { ids };
+		const char *ps[2] = { ids, render(w.supplies, a) };
+		const char *pc[2] = { ids, render(w.colours, a) };
 
-		if (ids == NULL) {
+		if (ids == NULL || ps[1] == NULL || pc[1] == NULL) {
 			rc = err_set(e, ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = db_exec(db, supplies_delete_sql, 1, p, NULL, e)) != 0 ||
-		    (rc = db_exec(db, colours_delete_sql, 1, p, NULL, e)) != 0)
+		if ((rc = db_exec(db, supplies_delete_sql, 2, ps, NULL, e)) != 0 ||
+		    (rc = db_exec(db, colours_delete_sql, 2, pc, NULL, e)) != 0 ||
+		    (json_object_array_length(w.supplies) > 0 &&
+		     (rc = db_exec(db, supplies_sql, 1, ps + 1, NULL, e)) != 0) ||
+		    (json_object_array_length(w.colours) > 0 &&
+		     (rc = db_exec(db, colours_sql, 1, pc + 1, NULL, e)) != 0))
 			goto out;
 	}
-	if ((rc = run(db, supplies_sql, w.supplies, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, colours_sql, w.colours, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0 ||
+	if ((rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, device_samples_sql, w.device_samples, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, poll_state_sql, w.poll_state, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, events_sql, w.events, 2, trace_id, a, e)) != 0)
