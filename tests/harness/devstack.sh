@@ -126,7 +126,7 @@ ENV
   Logs:                   $STACK/log/
   Schedule:               the crontab's lines run while this is up (poll-all every 5 minutes)
   Demo printers:          $( [ "$DEMO" = 1 ] && echo "simulated on 127.1.N.x:$SIM_PORT (tests/sim/demo.fleet); DEMO=0 leaves them out" || echo "off (DEMO=0)")
-  Poll them again:        set -a; . $STACK/infrascope.env; set +a; batch/infrascope-poll --device ID
+  Poll them now:          set -a; . $STACK/infrascope.env; set +a; batch/infrascope-poll --all
 
   Ctrl-C stops everything.
 BANNER
