@@ -1,5 +1,7 @@
 #include "db.h"
 
+#include "arena.h"
+
 #include "config.h"
 #include "log.h"
 
@@ -327,4 +329,23 @@ int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt)
 	if (errno != 0 || end == s || *end != '\0')
 		return dflt;
 	return v;
+}
+
+int db_collect(PGresult *res, struct arena *a, size_t size, db_row_fn fn, void **items,
+	       size_t *n, struct err *e)
+{
+	int rows = PQntuples(res);
+	char *arr = arena_zalloc(a, size * (size_t)(rows > 0 ? rows : 1));
+
+	*items = NULL;
+	*n = 0;
+	for (int r = 0; arr != NULL && r < rows; r++)
+		if (fn(a, res, r, arr + size * (size_t)r) != 0)
+			arr = NULL;
+	PQclear(res);
+	if (arr == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	*items = arr;
+	*n = (size_t)rows;
+	return 0;
 }

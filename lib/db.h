@@ -78,6 +78,19 @@ const char *db_get(const PGresult *res, int row, int col);
 /* db_get_int64 — the value at (row, col) as a number, dflt for NULL or non-numbers. */
 int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt);
 
+struct arena;
+
+/* db_row_fn — fill item (one element of the array db_collect builds) from row of res. */
+typedef int (*db_row_fn)(struct arena *a, const PGresult *res, int row, void *item);
+
+/*
+ * db_collect — every row of res as one element (size bytes, zeroed, then filled by fn) of a new
+ * array in arena a: *items and *n receive it. res is cleared in every case. Returns 0, or
+ * ERR_NOMEM when the arena is exhausted or fn failed.
+ */
+int db_collect(PGresult *res, struct arena *a, size_t size, db_row_fn fn, void **items,
+	       size_t *n, struct err *e);
+
 /* db_classify_sqlstate — the err_code a failure with this SQLSTATE maps to (pure; tested). */
 enum err_code db_classify_sqlstate(const char *sqlstate);
 

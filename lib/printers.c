@@ -441,6 +441,11 @@ static int row_to_item(struct arena *a, const PGresult *res, int r, struct print
 	return 0;
 }
 
+static int collect_item(struct arena *a, const PGresult *res, int r, void *it)
+{
+	return row_to_item(a, res, r, it);
+}
+
 /* Attach the colour summaries of items[0..n) (one query for all of them). */
 static int load_colours(struct db *db, struct arena *a, struct printers_item *items, size_t n,
 			struct err *e)
@@ -517,8 +522,9 @@ int printers_list(struct db *db, struct arena *a, const struct printers_filter *
 	char lim[16], off[16];
 	const char *q = f->q;
 	const char *p[6];
+	void *v = NULL;
 	PGresult *res = NULL;
-	int limit = f->limit == 0 ? PRINTERS_PAGE_DEFAULT : f->limit, rc, rows;
+	int limit = f->limit == 0 ? PRINTERS_PAGE_DEFAULT : f->limit, rc;
 
 	*items = NULL;
 	*n = 0;
@@ -552,22 +558,9 @@ int printers_list(struct db *db, struct arena *a, const struct printers_filter *
 		     "WHEN 'unknown' THEN 2 ELSE 3 END, lower(d.name), d.id "
 		     "LIMIT $5 OFFSET $6",
 		     6, p, &res, e);
-	if (rc != 0)
+	if (rc != 0 || (rc = db_collect(res, a, sizeof **items, collect_item, &v, n, e)) != 0)
 		return rc;
-	rows = PQntuples(res);
-	*items = arena_zalloc(a, sizeof **items * (size_t)(rows > 0 ? rows : 1));
-	if (*items == NULL) {
-		PQclear(res);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	for (int r = 0; r < rows; r++) {
-		if (row_to_item(a, res, r, &(*items)[r]) != 0) {
-			PQclear(res);
-			return err_set(e, ERR_NOMEM, "out of memory");
-		}
-	}
-	PQclear(res);
-	*n = (size_t)rows;
+	*items = v;
 	return load_colours(db, a, *items, *n, e);
 }
 

@@ -243,6 +243,13 @@ static int split_subnets(struct arena *a, const char *list, struct store *s)
 	return 0;
 }
 
+static int row_to_store(struct arena *a, const PGresult *res, int row, struct store *s);
+
+static int collect_store(struct arena *a, const PGresult *res, int row, void *s)
+{
+	return row_to_store(a, res, row, s);
+}
+
 static int row_to_store(struct arena *a, const PGresult *res, int row, struct store *s)
 {
 	memset(s, 0, sizeof *s);
@@ -287,10 +294,11 @@ static void id_text(int64_t id, char buf[24])
 int stores_list(struct db *db, struct arena *a, const char *q, int limit, int offset,
 		struct store **items, size_t *n, int64_t *total, struct err *e)
 {
+	void *v = NULL;
 	PGresult *res = NULL;
 	char lim[16], off[16];
 	const char *p[3] = { q != NULL && q[0] != '\0' ? q : NULL, lim, off };
-	int rc, rows;
+	int rc;
 
 	snprintf(lim, sizeof lim, "%d", limit);
 	snprintf(off, sizeof off, "%d", offset);
@@ -299,22 +307,9 @@ int stores_list(struct db *db, struct arena *a, const char *q, int limit, int of
 		     STORE_SELECT "WHERE " STORE_MATCH
 		     " GROUP BY s.id ORDER BY search_fold(s.code), s.id LIMIT $2 OFFSET $3",
 		     3, p, &res, e);
-	if (rc != 0)
+	if (rc != 0 || (rc = db_collect(res, a, sizeof **items, collect_store, &v, n, e)) != 0)
 		return rc;
-	rows = PQntuples(res);
-	*items = arena_zalloc(a, sizeof **items * (size_t)(rows > 0 ? rows : 1));
-	if (*items == NULL) {
-		PQclear(res);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	for (int i = 0; i < rows; i++) {
-		if (row_to_store(a, res, i, &(*items)[i]) != 0) {
-			PQclear(res);
-			return err_set(e, ERR_NOMEM, "out of memory");
-		}
-	}
-	*n = (size_t)rows;
-	PQclear(res);
+	*items = v;
 	rc = db_exec(db, "SELECT count(*) FROM stores s WHERE " STORE_MATCH, 1, p, &res, e);
 	if (rc != 0)
 		return rc;

@@ -88,6 +88,13 @@ static const char *col(struct arena *a, const PGresult *res, int row, int c)
 	return arena_strdup(a, v != NULL ? v : "");
 }
 
+static int row_to_user(struct arena *a, const PGresult *res, int row, struct user *u);
+
+static int collect_user(struct arena *a, const PGresult *res, int row, void *u)
+{
+	return row_to_user(a, res, row, u);
+}
+
 static int row_to_user(struct arena *a, const PGresult *res, int row, struct user *u)
 {
 	const char *active = db_get(res, row, 4);
@@ -167,33 +174,20 @@ int users_get_hash(struct db *db, struct arena *a, int64_t id, const char **hash
 int users_list(struct db *db, struct arena *a, int limit, int offset, struct user **items,
 	       size_t *n, int64_t *total, struct err *e)
 {
+	void *v = NULL;
 	PGresult *res = NULL;
 	char lim[16], off[16];
 	const char *p[2] = { lim, off };
-	int rc, rows;
+	int rc;
 
 	snprintf(lim, sizeof lim, "%d", limit);
 	snprintf(off, sizeof off, "%d", offset);
 	rc = db_exec(db,
 		     "SELECT " USER_COLUMNS " FROM users ORDER BY lower(email), id LIMIT $1 OFFSET $2",
 		     2, p, &res, e);
-	if (rc != 0)
+	if (rc != 0 || (rc = db_collect(res, a, sizeof **items, collect_user, &v, n, e)) != 0)
 		return rc;
-	rows = PQntuples(res);
-	*n = 0;
-	*items = arena_zalloc(a, sizeof **items * (size_t)(rows > 0 ? rows : 1));
-	if (*items == NULL) {
-		PQclear(res);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	for (int i = 0; i < rows; i++) {
-		if (row_to_user(a, res, i, &(*items)[i]) != 0) {
-			PQclear(res);
-			return err_set(e, ERR_NOMEM, "out of memory");
-		}
-	}
-	*n = (size_t)rows;
-	PQclear(res);
+	*items = v;
 	rc = db_exec(db, "SELECT count(*) FROM users", 0, NULL, &res, e);
 	if (rc != 0)
 		return rc;
