@@ -26,7 +26,7 @@ stop_all() {
 	note ""
 	note "stopping nginx, the app and PostgreSQL..."
 	nginx_stop
-	[ -f "$STACK/run/minicron.pid" ] && kill "$(cat "$STACK/run/minicron.pid")" 2>/dev/null
+	if [ -f "$STACK/run/minicron.pid" ]; then kill "$(cat "$STACK/run/minicron.pid")" 2>/dev/null || true; fi
 	rm -f "$STACK/run/minicron.pid"
 	app_stop
 	sim_stop
