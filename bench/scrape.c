@@ -88,17 +88,17 @@ static long number(const char *opt, const char *s, long lo, long hi)
 	return v;
 }
 
-static void read_targets(const char *path)
+static void load_target_list(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024];
-	size_t cap = 0;
+	char *line = NULL;
+	size_t cap = 0, line_cap = 0;
 
 	if (f == NULL) {
 		fprintf(stderr, "scrape: %s: %s\n", path, strerror(errno));
 		exit(66);
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
+	while (getline(&line, &line_cap, f) != -1) {
 		size_t n = strcspn(line, " \t\r\n");
 
 		if (n == 0 || line[0] == '#')
@@ -118,6 +118,7 @@ static void read_targets(const char *path)
 		if ((g.targets[g.ntargets++] = strdup(line)) == NULL)
 			exit(70);
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -439,7 +440,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scrape: --host %s: a loopback IPv4 address (127.0.0.0/8) only\n", host);
 		return 64;
 	}
-	read_targets(targets);
+	load_target_list(targets);
 	if ((size_t)concurrency > g.ntargets)
 		concurrency = g.ntargets > 0 ? (long)g.ntargets : 1;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)concurrency + 64) {

@@ -132,6 +132,17 @@ static const char *trimmed(struct arena *a, const char *s)
 	return arena_strndup(a, s, n);
 }
 
+/* An optional text field: trimmed, and NULL when absent or blank. false when out of memory. */
+static bool trimmed_optional(struct arena *a, const char *in, const char **out)
+{
+	const char *s = trimmed(a, in);
+
+	if (s == NULL && in != NULL)
+		return false;
+	*out = s != NULL && s[0] != '\0' ? s : NULL;
+	return true;
+}
+
 static bool same(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
@@ -200,10 +211,8 @@ int printers_check(const struct printers_input *in, const struct printers_input 
 		v->model = s;
 	}
 	if (is_set(in, PRINTERS_F_ADDRESS)) {
-		if ((s = trimmed(a, in->address)) == NULL && in->address != NULL)
+		if (!trimmed_optional(a, in->address, &s))
 			return err_set(e, ERR_NOMEM, "out of memory");
-		if (s != NULL && s[0] == '\0')
-			s = NULL;
 		if (s != NULL && !printers_ipv4_valid(s))
 			return err_set(e, ERR_INVALID,
 				       "address: not an IPv4 address (four numbers 0-255 such as "
@@ -217,10 +226,8 @@ int printers_check(const struct printers_input *in, const struct printers_input 
 		v->connection = strcmp(in->connection, "ip") == 0 ? "ip" : "usb";
 	}
 	if (is_set(in, PRINTERS_F_HOST_PC)) {
-		if ((s = trimmed(a, in->host_pc)) == NULL && in->host_pc != NULL)
+		if (!trimmed_optional(a, in->host_pc, &s))
 			return err_set(e, ERR_NOMEM, "out of memory");
-		if (s != NULL && s[0] == '\0')
-			s = NULL;
 		if (s != NULL && !printers_host_valid(s))
 			return err_set(e, ERR_INVALID,
 				       "host_pc: not a host name or IPv4 address (letters, digits, "
