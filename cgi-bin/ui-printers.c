@@ -517,7 +517,7 @@ static bool read_list_query(struct http_ctx *x, struct list_query *lq)
 	return true;
 }
 
-/* How old each listed printer's reading is (printer_details.read_at), else its last answer. */
+/* How old each listed printer's reading is (devices.last_read_at), else its last answer. */
 static int load_ages(struct http_ctx *x, const struct printers_item *items, size_t n,
 		     int64_t *ages)
 {
@@ -540,8 +540,8 @@ static int load_ages(struct http_ctx *x, const struct printers_item *items, size
 	params[0] = sbuf_cstr(&ids);
 	rc = db_exec(app_thread_of(x)->db,
 		     "SELECT d.id,"
-		     " extract(epoch FROM now() - coalesce(p.read_at, d.last_seen_at))::bigint"
-		     " FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id"
+		     " extract(epoch FROM now() - coalesce(d.last_read_at, d.last_seen_at))::bigint"
+		     " FROM devices d"
 		     " WHERE d.id = ANY($1::bigint[])",
 		     1, params, &r, NULL);
 	if (rc != 0)

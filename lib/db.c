@@ -331,6 +331,13 @@ int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt)
 	return v;
 }
 
+bool db_get_bool(const PGresult *res, int row, int col, bool dflt)
+{
+	const char *s = db_get(res, row, col);
+
+	return s == NULL ? dflt : strcmp(s, "t") == 0;
+}
+
 int db_collect(PGresult *res, struct arena *a, size_t size, db_row_fn fn, void **items,
 	       size_t *n, struct err *e)
 {

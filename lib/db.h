@@ -77,6 +77,8 @@ const char *db_sqlstate(const struct db *db);
 const char *db_get(const PGresult *res, int row, int col);
 /* db_get_int64 — the value at (row, col) as a number, dflt for NULL or non-numbers. */
 int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt);
+/* db_get_bool — a boolean at (row, col) ("t"/"f"), dflt for NULL. */
+bool db_get_bool(const PGresult *res, int row, int col, bool dflt);
 
 struct arena;
 

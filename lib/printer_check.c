@@ -38,6 +38,8 @@ struct device_row {
 	char community[SECRET_PLAIN_MAX + 1];
 	struct err load_error;       /* e.g. the community does not decrypt: not polled */
 	struct resilience res;       /* the state machine's memory (device_poll_state) */
+	struct resilience stored_res; /* the same as loaded, before the gate moves it */
+	struct printer_stored stored; /* what printer_details says of the stored reading */
 	enum resilience_event gate_events[RESILIENCE_MAX_EVENTS]; /* from the gate */
 	size_t ngate_events;
 };
@@ -49,7 +51,10 @@ static const char load_sql[] =
 	"       coalesce(array_to_string(s.subnets, ','), ''), coalesce(ps.failures, 0), "
 	"       coalesce(ps.circuit, 'closed'), "
 	"       coalesce(extract(epoch FROM ps.opened_at)::bigint, 0), "
-	"       coalesce(extract(epoch FROM ps.updated_at)::bigint, 0) "
+	"       coalesce(extract(epoch FROM ps.updated_at)::bigint, 0), "
+	"       p.details_fingerprint, p.supplies_fingerprint, "
+	"       p.sampled_at IS NULL OR p.sampled_at <= now() - interval '1 hour', "
+	"       p.foreign_mac IS NOT NULL "
 	"FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "
 	"LEFT JOIN stores s ON s.id = d.store_id "
 	"LEFT JOIN device_poll_state ps ON ps.device_id = d.id "
@@ -161,6 +166,12 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 			d->res.circuit = CIRCUIT_CLOSED;
 		d->res.opened_at = db_get_int64(res, i, 15, 0);
 		d->res.updated_at = db_get_int64(res, i, 16, 0);
+		d->stored_res = d->res;
+		d->stored.has_fingerprints = db_get(res, i, 17) != NULL && db_get(res, i, 18) != NULL;
+		d->stored.details_fingerprint = db_get_int64(res, i, 17, 0);
+		d->stored.supplies_fingerprint = db_get_int64(res, i, 18, 0);
+		d->stored.sample_due = db_get_bool(res, i, 19, true);
+		d->stored.foreign_mac = db_get_bool(res, i, 20, false);
 		if (d->kind == NULL || d->state == NULL || d->connection == NULL ||
 		    d->subnets == NULL || d->mac_status == NULL) {
 			PQclear(res);
@@ -371,6 +382,8 @@ static int decide(struct check_ctx *c, const struct device_row *d, const struct 
 	}
 	x->ok = poll_succeeded(d, used);
 	r->res = d->res;
+	r->was = d->stored_res;
+	r->stored = d->stored;
 	memcpy(x->events, d->gate_events, d->ngate_events * sizeof *x->events);
 	r->nevents = d->ngate_events;
 	resilience_apply(&r->res, c->rcfg, x->ok, c->now, x->events, &r->nevents);

@@ -17,10 +17,12 @@
 static const char up_sql[] =
 	"UPDATE devices d SET state = 'online', last_polled_at = now(), last_seen_at = now(), "
 	"       last_error = x.last_error, "
+	"       last_read_at = CASE WHEN x.read THEN now() ELSE d.last_read_at END, "
 	"       model = CASE WHEN x.model <> '' THEN x.model ELSE d.model END, "
 	"       mac = coalesce(x.mac::macaddr, d.mac), "
 	"       mac_status = CASE WHEN x.mac IS NOT NULL THEN 'verified' ELSE d.mac_status END "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, last_error text, model text, mac text) "
+	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, last_error text, model text, mac text, "
+	"       read boolean) "
 	"WHERE d.id = x.id";
 
 static const char down_sql[] =
@@ -30,23 +32,29 @@ static const char down_sql[] =
 	"       mismatch boolean) "
 	"WHERE d.id = x.id";
 
+/* Written when the reading differs from the stored one, or to note a full supply sample. */
 static const char details_sql[] =
 	"INSERT INTO printer_details AS p (device_id, vendor, serial, firmware, sys_name, sys_descr, "
 	"       page_count, device_status, printer_status, error_bits, severity, port_9100_open, "
-	"       foreign_mac, read_at) "
+	"       foreign_mac, details_fingerprint, supplies_fingerprint, sampled_at) "
 	"SELECT x.id, x.vendor, x.serial, x.firmware, x.sys_name, x.sys_descr, x.page_count, "
 	"       x.device_status, x.printer_status, x.error_bits, x.severity, x.port_9100_open, "
-	"       NULL, now() "
+	"       NULL, x.details_fingerprint, x.supplies_fingerprint, "
+	"       CASE WHEN x.sampled THEN now() END "
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, vendor text, serial text, "
 	"       firmware text, sys_name text, sys_descr text, page_count bigint, "
 	"       device_status smallint, printer_status smallint, error_bits integer, severity text, "
-	"       port_9100_open boolean) "
+	"       port_9100_open boolean, details_fingerprint bigint, supplies_fingerprint bigint, "
+	"       sampled boolean) "
 	"ON CONFLICT (device_id) DO UPDATE SET vendor = EXCLUDED.vendor, serial = EXCLUDED.serial, "
 	"       firmware = EXCLUDED.firmware, sys_name = EXCLUDED.sys_name, "
 	"       sys_descr = EXCLUDED.sys_descr, page_count = EXCLUDED.page_count, "
 	"       device_status = EXCLUDED.device_status, printer_status = EXCLUDED.printer_status, "
 	"       error_bits = EXCLUDED.error_bits, severity = EXCLUDED.severity, "
-	"       port_9100_open = EXCLUDED.port_9100_open, foreign_mac = NULL, read_at = now()";
+	"       port_9100_open = EXCLUDED.port_9100_open, foreign_mac = NULL, "
+	"       details_fingerprint = EXCLUDED.details_fingerprint, "
+	"       supplies_fingerprint = EXCLUDED.supplies_fingerprint, "
+	"       sampled_at = coalesce(EXCLUDED.sampled_at, p.sampled_at)";
 
 /* Label printers without an SNMP reading: only what TCP 9100 said. */
 static const char port_sql[] =
@@ -104,17 +112,17 @@ static const char colours_sql[] =
 	"WHERE (c.percent, c.state, c.supply_index, c.name) IS DISTINCT FROM "
 	"      (EXCLUDED.percent, EXCLUDED.state, EXCLUDED.supply_index, EXCLUDED.name)";
 
-/* History: a supply's level when it changed, or when its last sample is an hour old. */
+/* History: a supply's level when it changed (compared with printer_supplies, which holds the
+ * last reading: run before the supplies are upserted), or every supply ("every") when the
+ * device's last full sample is an hour old. */
 static const char supply_samples_sql[] =
 	"INSERT INTO supply_samples (device_id, supply_index, at, level, percent, state) "
 	"SELECT x.id, x.supply_index, now(), x.level, x.percent, x.state "
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, level bigint, "
-	"       percent real, state text) "
-	"LEFT JOIN LATERAL (SELECT s.at, s.level, s.state FROM supply_samples s "
-	"                   WHERE s.device_id = x.id AND s.supply_index = x.supply_index "
-	"                   ORDER BY s.at DESC LIMIT 1) last ON true "
-	"WHERE last.at IS NULL OR last.at <= now() - interval '1 hour' "
-	"   OR last.level IS DISTINCT FROM x.level OR last.state <> x.state "
+	"       percent real, state text, every boolean) "
+	"LEFT JOIN printer_supplies p ON p.device_id = x.id AND p.supply_index = x.supply_index "
+	"WHERE x.every OR p.device_id IS NULL OR p.level IS DISTINCT FROM x.level "
+	"   OR p.state <> x.state "
 	"ON CONFLICT DO NOTHING";
 
 static const char device_samples_sql[] =
@@ -123,6 +131,9 @@ static const char device_samples_sql[] =
 	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, up boolean, latency_ms real) "
 	"ON CONFLICT DO NOTHING";
 
+/* Only rows whose values changed are sent, and only those are written (a healthy device's row
+ * stays as it is: its age matters only while it fails, for the TTL reset, and a failing
+ * device's row changes with every poll anyway). */
 static const char poll_state_sql[] =
 	"INSERT INTO device_poll_state AS s (device_id, failures, circuit, opened_at, updated_at) "
 	"SELECT x.id, x.failures, x.circuit, to_timestamp(x.opened_at), now() "
@@ -130,8 +141,6 @@ static const char poll_state_sql[] =
 	"       opened_at bigint) "
 	"ON CONFLICT (device_id) DO UPDATE SET failures = EXCLUDED.failures, "
 	"       circuit = EXCLUDED.circuit, opened_at = EXCLUDED.opened_at, updated_at = now() "
-	/* A healthy device's row stays as it is: its age matters only while it fails (the TTL
-	 * reset), and a failing device's row changes with every poll anyway. */
 	"WHERE (s.failures, s.circuit, s.opened_at) IS DISTINCT FROM "
 	"      (EXCLUDED.failures, EXCLUDED.circuit, EXCLUDED.opened_at)";
 
@@ -174,68 +183,192 @@ static json_object *row_of(int64_t id)
 	return o;
 }
 
+/*
+ * A row's fields go to a sink: into a JSON object for the statements, or into a fingerprint.
+ * The same field lists serve both, so a fingerprint covers exactly what is stored.
+ */
+struct sink {
+	json_object *o;                 /* NULL: fingerprint into h */
+	uint64_t h;                     /* FNV-1a 64 */
+};
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static void mix(struct sink *s, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		s->h ^= b[i];
+		s->h *= FNV_PRIME;
+	}
+}
+
+/* The key and a tag for null/present, then the value with its length or width: no two
+ * different rows mix the same bytes. */
+static void mix_field(struct sink *s, const char *k, bool present, const void *v, size_t n)
+{
+	unsigned char tag = present;
+
+	mix(s, k, strlen(k) + 1);
+	mix(s, &tag, 1);
+	if (present) {
+		mix(s, &n, sizeof n);
+		mix(s, v, n);
+	}
+}
+
+static void field_str(struct sink *s, const char *k, const char *v)
+{
+	if (s->o != NULL)
+		put(s->o, k, str_or_null(v));
+	else
+		mix_field(s, k, v != NULL, v, v != NULL ? strlen(v) : 0);
+}
+
+static void field_int(struct sink *s, const char *k, bool present, int64_t v)
+{
+	if (s->o != NULL)
+		put(s->o, k, present ? json_object_new_int64(v) : NULL);
+	else
+		mix_field(s, k, present, &v, sizeof v);
+}
+
+/* NaN = null. */
+static void field_num(struct sink *s, const char *k, double v)
+{
+	if (s->o != NULL)
+		put(s->o, k, num_or_null(v));
+	else
+		mix_field(s, k, !isnan(v), &v, sizeof v);
+}
+
+static void field_bool(struct sink *s, const char *k, bool present, bool v)
+{
+	if (s->o != NULL)
+		put(s->o, k, present ? json_object_new_boolean(v) : NULL);
+	else
+		mix_field(s, k, present, &v, sizeof v);
+}
+
+/* printer_details' reading columns. */
+static void details_fields(struct sink *k, const struct printer_target *t)
+{
+	const struct printer_reading *p = t->reading;
+
+	field_str(k, "vendor", p->vendor ? p->vendor : "");
+	field_str(k, "serial", p->serial);
+	field_str(k, "firmware", p->firmware);
+	field_str(k, "sys_name", p->sys_name);
+	field_str(k, "sys_descr", p->sys_descr);
+	field_int(k, "page_count", p->page_count >= 0, p->page_count);
+	field_int(k, "device_status", p->status.device > 0, p->status.device);
+	field_int(k, "printer_status", p->status.printer > 0, p->status.printer);
+	field_int(k, "error_bits", true, p->status.errors);
+	field_str(k, "severity", printer_severity_name(p->status.severity));
+	field_bool(k, "port_9100_open", t->mode == PRINTER_LABEL_IP, t->raw_port == TCP_OPEN);
+}
+
+static void supply_fields(struct sink *k, const struct printer_supply *s)
+{
+	field_int(k, "supply_index", true, s->index);
+	field_str(k, "description", s->description);
+	field_int(k, "type", s->type > 0, s->type);
+	field_str(k, "class", printer_class_name(s->class));
+	field_int(k, "unit", s->unit > 0, s->unit);
+	field_int(k, "max_capacity", s->has_max, s->max);
+	field_int(k, "level", s->has_level, s->level);
+	field_str(k, "state", printer_level_state_name(s->state));
+	field_num(k, "percent", s->percent);
+	field_num(k, "fullness", s->fullness);
+	field_str(k, "colour", s->colour);
+	field_bool(k, "is_toner", true, s->is_toner);
+	field_bool(k, "is_receptacle", true, s->is_receptacle);
+}
+
+static void colour_fields(struct sink *k, int c, const struct printer_colour_summary *cs)
+{
+	field_str(k, "colour", printer_colour_name((enum printer_colour)c));
+	field_num(k, "percent", cs->percent);
+	field_str(k, "state", printer_level_state_name(cs->state));
+	field_int(k, "supply_index", true, cs->supply_index);
+	field_str(k, "name", cs->name);
+}
+
+void printer_reading_fingerprints(const struct printer_target *t, int64_t *details,
+				  int64_t *supplies)
+{
+	const struct printer_reading *p = t->reading;
+	struct sink d = { .o = NULL, .h = FNV_OFFSET }, s = { .o = NULL, .h = FNV_OFFSET };
+
+	details_fields(&d, t);
+	for (size_t i = 0; i < p->n_supplies; i++)
+		supply_fields(&s, &p->supplies[i]);
+	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++)
+		if (p->colours[c].present)
+			colour_fields(&s, c, &p->colours[c]);
+	*details = (int64_t)d.h;
+	*supplies = (int64_t)s.h;
+}
+
+/* A new row of the batch (with its id) as the sink's target. */
+static json_object *sink_row(int64_t id, struct sink *k)
+{
+	k->o = row_of(id);
+	k->h = 0;
+	return k->o;
+}
+
 static void add_reading(struct rows *w, const struct printer_record *r)
 {
 	const struct printer_target *t = r->t;
 	const struct printer_reading *p = t->reading;
-	json_object *d = row_of(r->device_id);
+	const struct printer_stored *st = &r->stored;
+	int64_t dfp, sfp;
+	bool supplies_changed, details_changed;
+	struct sink k;
 
-	put(d, "vendor", json_object_new_string(p->vendor ? p->vendor : ""));
-	put(d, "serial", json_object_new_string(p->serial));
-	put(d, "firmware", json_object_new_string(p->firmware));
-	put(d, "sys_name", json_object_new_string(p->sys_name));
-	put(d, "sys_descr", json_object_new_string(p->sys_descr));
-	put(d, "page_count", p->page_count >= 0 ? json_object_new_int64(p->page_count) : NULL);
-	put(d, "device_status", p->status.device > 0 ? json_object_new_int(p->status.device) : NULL);
-	put(d, "printer_status",
-	    p->status.printer > 0 ? json_object_new_int(p->status.printer) : NULL);
-	put(d, "error_bits", json_object_new_int64(p->status.errors));
-	put(d, "severity", json_object_new_string(printer_severity_name(p->status.severity)));
-	put(d, "port_9100_open", t->mode == PRINTER_LABEL_IP
-					 ? json_object_new_boolean(t->raw_port == TCP_OPEN) : NULL);
-	json_object_array_add(w->details, d);
-	json_object_array_add(w->with_reading, json_object_new_int64(r->device_id));
+	printer_reading_fingerprints(t, &dfp, &sfp);
+	supplies_changed = !st->has_fingerprints || sfp != st->supplies_fingerprint;
+	details_changed = !st->has_fingerprints || dfp != st->details_fingerprint ||
+			  st->foreign_mac;
+	if (details_changed || supplies_changed || st->sample_due) {
+		json_object *d = sink_row(r->device_id, &k);
 
+		details_fields(&k, t);
+		put(d, "details_fingerprint", json_object_new_int64(dfp));
+		put(d, "supplies_fingerprint", json_object_new_int64(sfp));
+		put(d, "sampled", json_object_new_boolean(st->sample_due));
+		json_object_array_add(w->details, d);
+	}
+	if (!supplies_changed && !st->sample_due)
+		return;
 	for (size_t i = 0; i < p->n_supplies; i++) {
 		const struct printer_supply *s = &p->supplies[i];
-		json_object *o = row_of(r->device_id), *h = row_of(r->device_id);
-		const char *state = printer_level_state_name(s->state);
-
-		put(o, "supply_index", json_object_new_int64(s->index));
-		put(o, "description", json_object_new_string(s->description));
-		put(o, "type", s->type > 0 ? json_object_new_int(s->type) : NULL);
-		put(o, "class", json_object_new_string(printer_class_name(s->class)));
-		put(o, "unit", s->unit > 0 ? json_object_new_int(s->unit) : NULL);
-		put(o, "max_capacity", s->has_max ? json_object_new_int64(s->max) : NULL);
-		put(o, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
-		put(o, "state", json_object_new_string(state));
-		put(o, "percent", num_or_null(s->percent));
-		put(o, "fullness", num_or_null(s->fullness));
-		put(o, "colour", str_or_null(s->colour));
-		put(o, "is_toner", json_object_new_boolean(s->is_toner));
-		put(o, "is_receptacle", json_object_new_boolean(s->is_receptacle));
-		json_object_array_add(w->supplies, o);
+		json_object *h = row_of(r->device_id);
 
 		put(h, "supply_index", json_object_new_int64(s->index));
 		put(h, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
 		put(h, "percent", num_or_null(s->percent));
-		put(h, "state", json_object_new_string(state));
+		put(h, "state", json_object_new_string(printer_level_state_name(s->state)));
+		put(h, "every", json_object_new_boolean(st->sample_due));
 		json_object_array_add(w->supply_samples, h);
 	}
-	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++) {
-		const struct printer_colour_summary *cs = &p->colours[c];
-		json_object *o;
-
-		if (!cs->present)
-			continue;
-		o = row_of(r->device_id);
-		put(o, "colour", json_object_new_string(printer_colour_name((enum printer_colour)c)));
-		put(o, "percent", num_or_null(cs->percent));
-		put(o, "state", json_object_new_string(printer_level_state_name(cs->state)));
-		put(o, "supply_index", json_object_new_int64(cs->supply_index));
-		put(o, "name", json_object_new_string(cs->name));
-		json_object_array_add(w->colours, o);
+	if (!supplies_changed)
+		return;
+	json_object_array_add(w->with_reading, json_object_new_int64(r->device_id));
+	for (size_t i = 0; i < p->n_supplies; i++) {
+		sink_row(r->device_id, &k);
+		supply_fields(&k, &p->supplies[i]);
+		json_object_array_add(w->supplies, k.o);
 	}
+	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++)
+		if (p->colours[c].present) {
+			sink_row(r->device_id, &k);
+			colour_fields(&k, c, &p->colours[c]);
+			json_object_array_add(w->colours, k.o);
+		}
 }
 
 static const char *const event_severity[RESILIENCE_EVENT_COUNT] = {
@@ -292,8 +425,7 @@ static void add_events(struct rows *w, const struct printer_record *r, struct ar
 
 static void add_record(struct rows *w, const struct printer_record *r, struct arena *a)
 {
-	json_object *o = row_of(r->device_id), *s = row_of(r->device_id),
-		    *ps = row_of(r->device_id);
+	json_object *o = row_of(r->device_id), *s = row_of(r->device_id);
 	const struct printer_target *t = r->t;
 
 	if (r->what == RECORD_UP) {
@@ -304,6 +436,7 @@ static void add_record(struct rows *w, const struct printer_record *r, struct ar
 		put(o, "model", json_object_new_string(p != NULL ? p->model : ""));
 		put(o, "mac", r->adopt_mac && p != NULL && p->mac[0] ? json_object_new_string(p->mac)
 								      : NULL);
+		put(o, "read", json_object_new_boolean(p != NULL));
 		json_object_array_add(w->up, o);
 		if (p != NULL) {
 			add_reading(w, r);
@@ -328,10 +461,16 @@ static void add_record(struct rows *w, const struct printer_record *r, struct ar
 	put(s, "up", json_object_new_boolean(r->what == RECORD_UP));
 	put(s, "latency_ms", r->what == RECORD_UP && t != NULL ? json_number(t->latency_ms) : NULL);
 	json_object_array_add(w->device_samples, s);
-	put(ps, "failures", json_object_new_int(r->res.failures));
-	put(ps, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
-	put(ps, "opened_at", r->res.opened_at > 0 ? json_object_new_int64(r->res.opened_at) : NULL);
-	json_object_array_add(w->poll_state, ps);
+	if (r->res.failures != r->was.failures || r->res.circuit != r->was.circuit ||
+	    r->res.opened_at != r->was.opened_at) {
+		json_object *ps = row_of(r->device_id);
+
+		put(ps, "failures", json_object_new_int(r->res.failures));
+		put(ps, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
+		put(ps, "opened_at",
+		    r->res.opened_at > 0 ? json_object_new_int64(r->res.opened_at) : NULL);
+		json_object_array_add(w->poll_state, ps);
+	}
 	add_events(w, r, a);
 }
 
@@ -395,7 +534,8 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 	    (rc = run(db, down_sql, w.down, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, details_sql, w.details, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, port_sql, w.port, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, foreign_sql, w.foreign, 1, NULL, a, e)) != 0)
+	    (rc = run(db, foreign_sql, w.foreign, 1, NULL, a, e)) != 0 ||
+	    (rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0)
 		goto out;
 	if (json_object_array_length(w.with_reading) > 0) {
 		const char *ids = id_list(w.with_reading, a);
@@ -414,8 +554,7 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 		     (rc = db_exec(db, colours_sql, 1, pc + 1, NULL, e)) != 0))
 			goto out;
 	}
-	if ((rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, device_samples_sql, w.device_samples, 1, NULL, a, e)) != 0 ||
+	if ((rc = run(db, device_samples_sql, w.device_samples, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, poll_state_sql, w.poll_state, 1, NULL, a, e)) != 0 ||
 	    (rc = run(db, events_sql, w.events, 2, trace_id, a, e)) != 0)
 		goto out;

@@ -398,7 +398,7 @@ static int store_exists(struct db *db, int64_t store_id, struct err *e)
 	"coalesce(p.connection, 'ip'), p.host_pc, coalesce(p.severity, 'unknown'), "            \
 	"coalesce(ps.circuit, 'closed'), coalesce(ps.failures, 0), "                             \
 	"CASE WHEN ps.circuit = 'open' THEN coalesce(" ISO("ps.opened_at") ", '') ELSE '' END, "             \
-	"coalesce(" ISO("p.read_at") ", '')"
+	"coalesce(" ISO("d.last_read_at") ", '')"
 #define ITEM_NCOLS 26
 #define ITEM_FROM                                                                             \
 	" FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "                    \
@@ -636,8 +636,8 @@ int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_ful
 		     "SELECT " ITEM_COLUMNS ", coalesce(p.vendor, ''), coalesce(p.serial, ''), "
 		     "coalesce(p.firmware, ''), coalesce(p.sys_name, ''), coalesce(p.sys_descr, ''), "
 		     "p.page_count, p.device_status, p.printer_status, coalesce(p.error_bits, 0), "
-		     "p.port_9100_open, p.foreign_mac::text, coalesce(" ISO("p.read_at") ", ''), "
-		     "floor(extract(epoch FROM now() - p.read_at))::bigint"
+		     "p.port_9100_open, p.foreign_mac::text, coalesce(" ISO("d.last_read_at") ", ''), "
+		     "floor(extract(epoch FROM now() - d.last_read_at))::bigint"
 		     ITEM_FROM "WHERE d.id = $1 AND d.kind IN " KINDS,
 		     1, p, &res, e);
 	if (rc != 0)

@@ -90,10 +90,12 @@ MSKP=$(seed "$RUN moscow" "'10.$SUFFIX.4'" online laser_printer "$MSK")
 check "five printers seeded" test -n "$COLOR" -a -n "$MONO" -a -n "$XSS" -a -n "$LABEL" -a -n "$MSKP"
 psql_app "
 	INSERT INTO printer_details (device_id, connection, host_pc, vendor, serial, firmware, page_count,
-	                             device_status, printer_status, error_bits, severity, read_at)
-	VALUES ($COLOR, 'ip', NULL, 'HP', 'CNB1234567', '20200612', 12345, 3, 3, (1 << 2) | (1 << 4), 'warning', now() - interval '30 minutes'),
-	       ($MONO, 'ip', NULL, 'HP', '', '', NULL, NULL, NULL, 0, 'unknown', now() - interval '3 days'),
-	       ($LABEL, 'usb', 'PC-KASSA-07', '', '', '', NULL, NULL, NULL, 0, 'unknown', NULL);
+	                             device_status, printer_status, error_bits, severity)
+	VALUES ($COLOR, 'ip', NULL, 'HP', 'CNB1234567', '20200612', 12345, 3, 3, (1 << 2) | (1 << 4), 'warning'),
+	       ($MONO, 'ip', NULL, 'HP', '', '', NULL, NULL, NULL, 0, 'unknown'),
+	       ($LABEL, 'usb', 'PC-KASSA-07', '', '', '', NULL, NULL, NULL, 0, 'unknown');
+	UPDATE devices SET last_read_at = now() - interval '30 minutes' WHERE id = $COLOR;
+	UPDATE devices SET last_read_at = now() - interval '3 days' WHERE id = $MONO;
 	INSERT INTO printer_supplies (device_id, supply_index, description, type, class, max_capacity, level, state,
 	                              percent, fullness, colour, is_toner, is_receptacle) VALUES
 	  ($COLOR, 1, 'Black Cartridge HP CF540X', 3, 'consumed', 100, 64, 'percent', 64, NULL, 'black', true, false),

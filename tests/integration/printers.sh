@@ -254,7 +254,7 @@ expect_eq "% is an ordinary character in a search" "$(json .total)" 0
 if [ ! -x "$SIM" ]; then
 	not_ok "the simulator is built ($SIM; make sim)"
 else
-	printf '127.1.0.5 %s hp_color-laserjet-pro-m252dw.snmprec name=sim-prn-5\n' "$COMMUNITY" >"$T_TMP/fleet"
+	printf '127.1.0.%s %s hp_color-laserjet-pro-m252dw.snmprec name=sim-prn-%s\n' 5 "$COMMUNITY" 5 6 "$COMMUNITY" 6 >"$T_TMP/fleet"
 	"$SIM" --snmprec-dir "$SNMPREC_DIR" --port "$SIM_PORT" --fleet "$T_TMP/fleet" --control "$T_TMP/sim.ctl" \
 		>"$T_TMP/sim.log" 2>&1 &
 	PIDS+=($!)
@@ -321,6 +321,40 @@ else
 	api POST "/api/v1/printers/$A/poll" "$OPERATOR" '{}'
 	expect_eq "an undecryptable community: the poll answers 200, down" "$(printf '%s %s' "$STATUS" "$(json .poll.up)")" "200 false"
 	expect_match "its error says to set the community again" "$(json .last_error)" 'cannot be decrypted.*set the community again'
+
+	# A poll that reads what is stored rewrites nothing but the poll's own rows (lib/
+	# printer_record: the reading's fingerprints); the history still gets every supply hourly,
+	# and a changed level at once.
+	api POST /api/v1/printers "$ADMIN" "$(jq -nc --arg c "$COMMUNITY" --argjson port "$SIM_PORT" \
+		'{name:"PRN sim unchanged", address:"127.1.0.6", snmp_port:$port, community:$c}')"
+	U=$(json .id)
+	rows_of() { # the row versions (xmin) of printer U's details and supplies
+		psql_app "SELECT (SELECT xmin::text FROM printer_details WHERE device_id = $U) || '/' ||
+		          (SELECT string_agg(xmin::text, ',' ORDER BY supply_index) FROM printer_supplies WHERE device_id = $U)"
+	}
+	samples_of() { psql_app "SELECT count(*) FROM supply_samples WHERE device_id = $U"; }
+	read_at_of() { psql_app "SELECT last_read_at FROM devices WHERE id = $U"; }
+	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
+	expect_eq "unchanged reading: the first poll is up" "$(json .poll.up)" true
+	NU=$(json '.supplies | length')
+	rows1=$(rows_of) samples1=$(samples_of) read1=$(read_at_of)
+	expect_eq "the first poll samples every supply" "$samples1" "$NU"
+	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
+	expect_eq "a second poll reading the same values is up" "$(json .poll.up)" true
+	expect_eq "it rewrites neither details nor supplies" "$(rows_of)" "$rows1"
+	expect_eq "and adds no history" "$(samples_of)" "$samples1"
+	check "but the reading's time moves ($read1 → $(read_at_of))" test "$(read_at_of)" != "$read1"
+	expect_eq "and the API shows it read just now" "$(json '.details.read_age_seconds < 60')" true
+	psql_app "UPDATE printer_details SET sampled_at = now() - interval '61 minutes' WHERE device_id = $U" >/dev/null
+	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
+	expect_eq "an hour after the last full sample, every supply is sampled again" "$(samples_of)" "$((samples1 + NU))"
+	expect_eq "the supplies themselves are not rewritten" "$(rows_of | cut -d/ -f2)" "$(cut -d/ -f2 <<<"$rows1")"
+	"$SIM" --ctl "$T_TMP/sim.ctl" 'set 127.1.0.6 1.3.6.1.2.1.43.11.1.1.9.1.1 i 3' >/dev/null
+	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
+	expect_eq "a changed level: one more sample, of that supply" \
+		"$(psql_app "SELECT count(*) || ':' || max(supply_index) || ':' || max(level) FROM supply_samples
+		             WHERE device_id = $U AND at = (SELECT max(at) FROM supply_samples WHERE device_id = $U)")" "1:1:3"
+	expect_eq "and the stored supply shows it" "$(json '.supplies[] | select(.supply_index == 1) | .level')" 3
 fi
 
 # ---- poll now: Debian's snmpd ----
