@@ -150,6 +150,43 @@ int json_render(json_object *obj, struct sbuf *out)
 	return sbuf_append(out, s, n);
 }
 
+int json_put_string(struct sbuf *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	int rc = sbuf_putc(out, '"');
+
+	for (; rc == 0 && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 0 };
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		/* The plain run before this character, then its escape. */
+		if ((rc = sbuf_append(out, run, (size_t)(s - run))) == 0)
+			rc = sbuf_append(out, esc, n);
+		run = s + 1;
+	}
+	if (rc == 0)
+		rc = sbuf_append(out, run, strlen(run));
+	return rc != 0 ? rc : sbuf_putc(out, '"');
+}
+
 static json_object *field(json_object *obj, const char *key)
 {
 	json_object *v = NULL;

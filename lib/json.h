@@ -38,6 +38,14 @@ void json_format_double(double v, char *buf, size_t len);
 int json_render(json_object *obj, struct sbuf *out);
 
 /*
+ * json_put_string — append s as a JSON string literal: quoted, '"' and '\\' escaped, control
+ * characters as \n, \t, … or \u00XX, everything else (UTF-8 too) as it is — what json_render
+ * writes for the same string. For writers that stream many rows without building objects.
+ * Returns 0 or the sbuf error.
+ */
+int json_put_string(struct sbuf *out, const char *s);
+
+/*
  * Typed field access for validated input. Each returns 0 and sets *out, ERR_NOTFOUND when the
  * key is absent or null (out untouched), or ERR_INVALID (with e naming the field) when present
  * with the wrong type or out of range. Strings point into obj and live as long as it does.

@@ -16,9 +16,6 @@
 
 #include "sbuf.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,11 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_CHILDREN 10000
 /* Bound on one textfile; far above 10,000 children × a handful of families. */
-#define TEXTFILE_MAX ((size_t)64 << 20)
 #define DROPPED_NAME "infrascope_metrics_dropped_total"
 #define DROPPED_HELP "Metric updates dropped because a family already had 10000 children."
 /* 2^53: above it not every integer is a double, so "%lld" would print a made-up exact value. */
@@ -807,96 +802,3 @@ int metrics_render(struct metrics_registry *r, struct sbuf *out)
 	return o.rc;
 }
 
-/* ---- textfile ---- */
-
-static bool valid_textfile_name(const char *name)
-{
-	static const char ext[] = ".prom";
-	size_t n;
-
-	if (name == NULL || strchr(name, '/') != NULL)
-		return false;
-	n = strlen(name);
-	/* A bare ".prom" would be a hidden file with no name; require a stem. */
-	return n > sizeof ext - 1 && memcmp(name + n - (sizeof ext - 1), ext, sizeof ext - 1) == 0;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			/* A regular file never does this; bail out rather than spin. */
-			errno = EIO;
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-int metrics_write_textfile(struct metrics_registry *r, const char *dir, const char *name,
-			   struct err *e)
-{
-	char path[PATH_MAX], tmp[PATH_MAX];
-	struct sbuf text;
-	int fd = -1, rc = 0, n;
-
-	if (r == NULL || dir == NULL || dir[0] == '\0')
-		return err_set(e, ERR_INVALID, "textfile: no registry or directory");
-	if (!valid_textfile_name(name))
-		return err_set(e, ERR_INVALID,
-			       "textfile name \"%.64s\" must end in \".prom\" and contain no '/'",
-			       name != NULL ? name : "(null)");
-	n = snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return err_set(e, ERR_INVALID, "textfile path too long: %.64s/%.64s", dir, name);
-	n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return err_set(e, ERR_INVALID, "textfile path too long: %.64s/%.64s", dir, name);
-
-	sbuf_init(&text, NULL, TEXTFILE_MAX);
-	/* From here on every failure goes to out, which removes the tmp file. */
-	if (metrics_render(r, &text) != 0) {
-		rc = err_set(e, ERR_IO, "%s: rendered metrics exceed %zu bytes or memory", path,
-			     TEXTFILE_MAX);
-		goto out;
-	}
-	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = err_set(e, ERR_IO, "open %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write_all(fd, text.data, text.len) != 0) {
-		rc = err_set(e, ERR_IO, "write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fsync(fd) != 0) {
-		rc = err_set(e, ERR_IO, "fsync %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	n = close(fd);
-	fd = -1; /* closed even when close() fails; never close twice */
-	if (n != 0) {
-		rc = err_set(e, ERR_IO, "close %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		rc = err_set(e, ERR_IO, "rename %s to %s: %s", tmp, path, strerror(errno));
-		goto out;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0)
-		unlink(tmp);
-	sbuf_release(&text);
-	return rc;
-}

@@ -10,7 +10,8 @@
  * then _sum and _count. Numbers print as integers when integral, else with up to 17
  * significant digits (shortest form that round-trips), NaN/+Inf/-Inf as Prometheus spells them.
  *
- * Batch jobs write the same text to a node_exporter textfile atomically (tmp + rename).
+ * Batch jobs render their metrics the same way and hand the text to lib/textfile, which
+ * replaces a node_exporter textfile atomically.
  */
 #ifndef INFRASCOPE_METRICS_H
 #define INFRASCOPE_METRICS_H
@@ -76,13 +77,6 @@ void metrics_family_reset(struct metrics_family *f);
  * Returns 0, or the sbuf error when out hit its bound.
  */
 int metrics_render(struct metrics_registry *r, struct sbuf *out);
-
-/*
- * metrics_write_textfile — render r into dir/name atomically: write dir/name.tmp, fsync,
- * rename over dir/name. name must end in ".prom". Returns 0 or ERR_IO / ERR_INVALID with e.
- */
-int metrics_write_textfile(struct metrics_registry *r, const char *dir, const char *name,
-			   struct err *e);
 
 /* metrics_format_value — the number formatting used on output (buf of at least 32 bytes). */
 void metrics_format_value(double v, char *buf, size_t len);

@@ -6,11 +6,10 @@
 #include "printer_reading.h"
 #include "sbuf.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <json-c/json.h>
 
 /* ---- the statements: $1 is always a JSON array of rows ---- */
 
@@ -154,41 +153,99 @@ static const char events_sql[] =
 
 /* ---- building the rows ---- */
 
-/* The JSON arrays of one batch, one per statement. */
-struct rows {
-	json_object *up, *down, *details, *port, *foreign, *with_reading, *supplies, *colours,
-		*supply_samples, *device_samples, *poll_state, *events;
+/*
+ * One statement's parameter: a JSON array of flat rows, written straight into text (a batch
+ * of 500 printers is ~4,000 rows: building json-c objects for them cost a third of the
+ * poller's CPU). Nested objects (an event's payload) open and close like rows.
+ */
+struct out {
+	struct sbuf b;                  /* "[" rows… */
+	size_t rows;
+	bool first;                     /* no field yet in the open object */
 };
 
-static void put(json_object *o, const char *k, json_object *v)
+struct rows {
+	struct out up, down, details, port, foreign, with_reading, supplies, colours,
+		supply_samples, device_samples, poll_state, events;
+};
+
+static void obj_open(struct out *o)
 {
-	json_object_object_add(o, k, v);
+	sbuf_putc(&o->b, '{');
+	o->first = true;
 }
 
-static json_object *str_or_null(const char *s)
+static void obj_close(struct out *o)
 {
-	return s != NULL ? json_object_new_string(s) : NULL;
+	sbuf_putc(&o->b, '}');
+	o->first = false;
 }
 
-static json_object *num_or_null(double v)
+static void row_open(struct out *o)
 {
-	return isnan(v) ? NULL : json_number(v);
+	if (o->rows++ > 0)
+		sbuf_putc(&o->b, ',');
+	obj_open(o);
 }
 
-static json_object *row_of(int64_t id)
+static void key(struct out *o, const char *k)
 {
-	json_object *o = json_object_new_object();
+	if (!o->first)
+		sbuf_putc(&o->b, ',');
+	o->first = false;
+	sbuf_putc(&o->b, '"');
+	sbuf_puts(&o->b, k);
+	sbuf_puts(&o->b, "\":");
+}
 
-	put(o, "id", json_object_new_int64(id));
+static void put_str(struct out *o, const char *k, const char *v)
+{
+	key(o, k);
+	if (v != NULL)
+		json_put_string(&o->b, v);
+	else
+		sbuf_puts(&o->b, "null");
+}
+
+static void put_int(struct out *o, const char *k, bool present, int64_t v)
+{
+	key(o, k);
+	if (present)
+		sbuf_printf(&o->b, "%" PRId64, v);
+	else
+		sbuf_puts(&o->b, "null");
+}
+
+/* NaN = null. */
+static void put_num(struct out *o, const char *k, double v)
+{
+	char buf[32];
+
+	json_format_double(v, buf, sizeof buf);
+	key(o, k);
+	sbuf_puts(&o->b, buf);
+}
+
+static void put_bool(struct out *o, const char *k, bool present, bool v)
+{
+	key(o, k);
+	sbuf_puts(&o->b, !present ? "null" : v ? "true" : "false");
+}
+
+/* A new row of o that starts with the device's id. */
+static struct out *row_of(struct out *o, int64_t id)
+{
+	row_open(o);
+	put_int(o, "id", true, id);
 	return o;
 }
 
 /*
- * A row's fields go to a sink: into a JSON object for the statements, or into a fingerprint.
- * The same field lists serve both, so a fingerprint covers exactly what is stored.
+ * A row's fields go to a sink: into a statement's rows, or into a fingerprint. The same field
+ * lists serve both, so a fingerprint covers exactly what is stored.
  */
 struct sink {
-	json_object *o;                 /* NULL: fingerprint into h */
+	struct out *o;                  /* NULL: fingerprint into h */
 	uint64_t h;                     /* FNV-1a 64 */
 };
 
@@ -222,7 +279,7 @@ static void mix_field(struct sink *s, const char *k, bool present, const void *v
 static void field_str(struct sink *s, const char *k, const char *v)
 {
 	if (s->o != NULL)
-		put(s->o, k, str_or_null(v));
+		put_str(s->o, k, v);
 	else
 		mix_field(s, k, v != NULL, v, v != NULL ? strlen(v) : 0);
 }
@@ -230,7 +287,7 @@ static void field_str(struct sink *s, const char *k, const char *v)
 static void field_int(struct sink *s, const char *k, bool present, int64_t v)
 {
 	if (s->o != NULL)
-		put(s->o, k, present ? json_object_new_int64(v) : NULL);
+		put_int(s->o, k, present, v);
 	else
 		mix_field(s, k, present, &v, sizeof v);
 }
@@ -239,7 +296,7 @@ static void field_int(struct sink *s, const char *k, bool present, int64_t v)
 static void field_num(struct sink *s, const char *k, double v)
 {
 	if (s->o != NULL)
-		put(s->o, k, num_or_null(v));
+		put_num(s->o, k, v);
 	else
 		mix_field(s, k, !isnan(v), &v, sizeof v);
 }
@@ -247,7 +304,7 @@ static void field_num(struct sink *s, const char *k, double v)
 static void field_bool(struct sink *s, const char *k, bool present, bool v)
 {
 	if (s->o != NULL)
-		put(s->o, k, present ? json_object_new_boolean(v) : NULL);
+		put_bool(s->o, k, present, v);
 	else
 		mix_field(s, k, present, &v, sizeof v);
 }
@@ -312,14 +369,6 @@ void printer_reading_fingerprints(const struct printer_target *t, int64_t *detai
 	*supplies = (int64_t)s.h;
 }
 
-/* A new row of the batch (with its id) as the sink's target. */
-static json_object *sink_row(int64_t id, struct sink *k)
-{
-	k->o = row_of(id);
-	k->h = 0;
-	return k->o;
-}
-
 static void add_reading(struct rows *w, const struct printer_record *r)
 {
 	const struct printer_target *t = r->t;
@@ -327,47 +376,49 @@ static void add_reading(struct rows *w, const struct printer_record *r)
 	const struct printer_stored *st = &r->stored;
 	int64_t dfp, sfp;
 	bool supplies_changed, details_changed;
-	struct sink k;
 
 	printer_reading_fingerprints(t, &dfp, &sfp);
 	supplies_changed = !st->has_fingerprints || sfp != st->supplies_fingerprint;
 	details_changed = !st->has_fingerprints || dfp != st->details_fingerprint ||
 			  st->foreign_mac;
 	if (details_changed || supplies_changed || st->sample_due) {
-		json_object *d = sink_row(r->device_id, &k);
+		struct sink k = { .o = row_of(&w->details, r->device_id) };
 
 		details_fields(&k, t);
-		put(d, "details_fingerprint", json_object_new_int64(dfp));
-		put(d, "supplies_fingerprint", json_object_new_int64(sfp));
-		put(d, "sampled", json_object_new_boolean(st->sample_due));
-		json_object_array_add(w->details, d);
+		put_int(k.o, "details_fingerprint", true, dfp);
+		put_int(k.o, "supplies_fingerprint", true, sfp);
+		put_bool(k.o, "sampled", true, st->sample_due);
+		obj_close(k.o);
 	}
 	if (!supplies_changed && !st->sample_due)
 		return;
 	for (size_t i = 0; i < p->n_supplies; i++) {
 		const struct printer_supply *s = &p->supplies[i];
-		json_object *h = row_of(r->device_id);
+		struct out *h = row_of(&w->supply_samples, r->device_id);
 
-		put(h, "supply_index", json_object_new_int64(s->index));
-		put(h, "level", s->has_level ? json_object_new_int64(s->level) : NULL);
-		put(h, "percent", num_or_null(s->percent));
-		put(h, "state", json_object_new_string(printer_level_state_name(s->state)));
-		put(h, "every", json_object_new_boolean(st->sample_due));
-		json_object_array_add(w->supply_samples, h);
+		put_int(h, "supply_index", true, s->index);
+		put_int(h, "level", s->has_level, s->level);
+		put_num(h, "percent", s->percent);
+		put_str(h, "state", printer_level_state_name(s->state));
+		put_bool(h, "every", true, st->sample_due);
+		obj_close(h);
 	}
 	if (!supplies_changed)
 		return;
-	json_object_array_add(w->with_reading, json_object_new_int64(r->device_id));
+	sbuf_printf(&w->with_reading.b, "%s%" PRId64, w->with_reading.rows++ > 0 ? "," : "",
+		    r->device_id);
 	for (size_t i = 0; i < p->n_supplies; i++) {
-		sink_row(r->device_id, &k);
+		struct sink k = { .o = row_of(&w->supplies, r->device_id) };
+
 		supply_fields(&k, &p->supplies[i]);
-		json_object_array_add(w->supplies, k.o);
+		obj_close(k.o);
 	}
 	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++)
 		if (p->colours[c].present) {
-			sink_row(r->device_id, &k);
+			struct sink k = { .o = row_of(&w->colours, r->device_id) };
+
 			colour_fields(&k, c, &p->colours[c]);
-			json_object_array_add(w->colours, k.o);
+			obj_close(k.o);
 		}
 }
 
@@ -378,19 +429,22 @@ static const char *const event_severity[RESILIENCE_EVENT_COUNT] = {
 	[EVENT_STATE_RESET] = "debug",
 };
 
-static void add_event(struct rows *w, const struct printer_record *r, const char *type,
-		      const char *severity, const char *message, json_object *payload)
+/* An event row up to its payload, which the caller writes and closes (then the row). */
+static struct out *event_open(struct rows *w, const struct printer_record *r, const char *type,
+			      const char *severity, const char *message)
 {
-	json_object *o = json_object_new_object();
+	struct out *o = &w->events;
 
-	put(o, "type", json_object_new_string(type));
-	put(o, "severity", json_object_new_string(severity));
-	put(o, "device_kind", str_or_null(r->kind));
-	put(o, "device_id", json_object_new_int64(r->device_id));
-	put(o, "store_id", r->store_id > 0 ? json_object_new_int64(r->store_id) : NULL);
-	put(o, "message", json_object_new_string(message));
-	put(o, "payload", payload);
-	json_object_array_add(w->events, o);
+	row_open(o);
+	put_str(o, "type", type);
+	put_str(o, "severity", severity);
+	put_str(o, "device_kind", r->kind);
+	put_int(o, "device_id", true, r->device_id);
+	put_int(o, "store_id", r->store_id > 0, r->store_id);
+	put_str(o, "message", message);
+	key(o, "payload");
+	obj_open(o);
+	return o;
 }
 
 static void add_events(struct rows *w, const struct printer_record *r, struct arena *a)
@@ -398,116 +452,99 @@ static void add_events(struct rows *w, const struct printer_record *r, struct ar
 	const char *where = r->address != NULL ? r->address : "(no address)";
 
 	if (r->what == RECORD_MISMATCH && r->mismatch_event) {
-		json_object *pl = json_object_new_object();
+		struct out *o = event_open(w, r, "mac_mismatch", "warning", r->why);
 
-		put(pl, "address", str_or_null(r->address));
-		put(pl, "expected_mac", str_or_null(r->expected_mac));
-		put(pl, "seen_mac", str_or_null(r->seen_mac));
-		add_event(w, r, "mac_mismatch", "warning", r->why, pl);
+		put_str(o, "address", r->address);
+		put_str(o, "expected_mac", r->expected_mac);
+		put_str(o, "seen_mac", r->seen_mac);
+		obj_close(o);
+		obj_close(o);
 	}
 	for (size_t i = 0; i < r->nevents; i++) {
 		enum resilience_event ev = r->events[i];
 		const char *type = resilience_event_name(ev);
 		bool with_why = r->why != NULL && ev != EVENT_RECOVERED && ev != EVENT_CIRCUIT_CLOSED;
-		json_object *pl = json_object_new_object();
-		const char *msg;
+		const char *msg = ev == EVENT_OFFLINE && r->why != NULL
+					  ? arena_printf(a, "%s: %s — %s", where, type, r->why)
+					  : arena_printf(a, "%s: %s", where, type);
+		struct out *o = event_open(w, r, type, event_severity[ev], msg != NULL ? msg : type);
 
-		put(pl, "failures", json_object_new_int(r->res.failures));
-		put(pl, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
+		put_int(o, "failures", true, r->res.failures);
+		put_str(o, "circuit", circuit_state_name(r->res.circuit));
 		if (with_why)
-			put(pl, "error", json_object_new_string(r->why));
-		msg = ev == EVENT_OFFLINE && r->why != NULL
-			      ? arena_printf(a, "%s: %s — %s", where, type, r->why)
-			      : arena_printf(a, "%s: %s", where, type);
-		add_event(w, r, type, event_severity[ev], msg != NULL ? msg : type, pl);
+			put_str(o, "error", r->why);
+		obj_close(o);
+		obj_close(o);
 	}
 }
 
 static void add_record(struct rows *w, const struct printer_record *r, struct arena *a)
 {
-	json_object *o = row_of(r->device_id), *s = row_of(r->device_id);
 	const struct printer_target *t = r->t;
+	struct out *o;
 
 	if (r->what == RECORD_UP) {
 		const struct printer_reading *p = t->reading;
 
-		put(o, "last_error", t->error.code != ERR_OK ? json_object_new_string(t->error.msg)
-							     : NULL);
-		put(o, "model", json_object_new_string(p != NULL ? p->model : ""));
-		put(o, "mac", r->adopt_mac && p != NULL && p->mac[0] ? json_object_new_string(p->mac)
-								      : NULL);
-		put(o, "read", json_object_new_boolean(p != NULL));
-		json_object_array_add(w->up, o);
+		o = row_of(&w->up, r->device_id);
+		put_str(o, "last_error", t->error.code != ERR_OK ? t->error.msg : NULL);
+		put_str(o, "model", p != NULL ? p->model : "");
+		put_str(o, "mac", r->adopt_mac && p != NULL && p->mac[0] ? p->mac : NULL);
+		put_bool(o, "read", true, p != NULL);
+		obj_close(o);
 		if (p != NULL) {
 			add_reading(w, r);
 		} else if (t->mode == PRINTER_LABEL_IP) {
-			json_object *q = row_of(r->device_id);
-
-			put(q, "port_9100_open", json_object_new_boolean(t->raw_port == TCP_OPEN));
-			json_object_array_add(w->port, q);
+			o = row_of(&w->port, r->device_id);
+			put_bool(o, "port_9100_open", true, t->raw_port == TCP_OPEN);
+			obj_close(o);
 		}
 	} else {
-		put(o, "state", json_object_new_string(device_state_name(r->res.state)));
-		put(o, "why", str_or_null(r->why));
-		put(o, "mismatch", json_object_new_boolean(r->what == RECORD_MISMATCH));
-		json_object_array_add(w->down, o);
+		o = row_of(&w->down, r->device_id);
+		put_str(o, "state", device_state_name(r->res.state));
+		put_str(o, "why", r->why);
+		put_bool(o, "mismatch", true, r->what == RECORD_MISMATCH);
+		obj_close(o);
 		if (r->what == RECORD_MISMATCH) {
-			json_object *f = row_of(r->device_id);
-
-			put(f, "foreign_mac", str_or_null(r->seen_mac));
-			json_object_array_add(w->foreign, f);
+			o = row_of(&w->foreign, r->device_id);
+			put_str(o, "foreign_mac", r->seen_mac);
+			obj_close(o);
 		}
 	}
-	put(s, "up", json_object_new_boolean(r->what == RECORD_UP));
-	put(s, "latency_ms", r->what == RECORD_UP && t != NULL ? json_number(t->latency_ms) : NULL);
-	json_object_array_add(w->device_samples, s);
+	o = row_of(&w->device_samples, r->device_id);
+	put_bool(o, "up", true, r->what == RECORD_UP);
+	put_num(o, "latency_ms", r->what == RECORD_UP && t != NULL ? t->latency_ms : NAN);
+	obj_close(o);
 	if (r->res.failures != r->was.failures || r->res.circuit != r->was.circuit ||
 	    r->res.opened_at != r->was.opened_at) {
-		json_object *ps = row_of(r->device_id);
-
-		put(ps, "failures", json_object_new_int(r->res.failures));
-		put(ps, "circuit", json_object_new_string(circuit_state_name(r->res.circuit)));
-		put(ps, "opened_at",
-		    r->res.opened_at > 0 ? json_object_new_int64(r->res.opened_at) : NULL);
-		json_object_array_add(w->poll_state, ps);
+		o = row_of(&w->poll_state, r->device_id);
+		put_int(o, "failures", true, r->res.failures);
+		put_str(o, "circuit", circuit_state_name(r->res.circuit));
+		put_int(o, "opened_at", r->res.opened_at > 0, r->res.opened_at);
+		obj_close(o);
 	}
 	add_events(w, r, a);
 }
 
-/* Render an array into the arena; NULL when out of memory. */
-static const char *render(json_object *o, struct arena *a)
+/* The text of a statement's parameter ("[…]", or "{…}" for an id list); NULL when out of
+ * memory. */
+static const char *finish(struct out *o, char close)
 {
-	struct sbuf b;
-
-	sbuf_init(&b, a, 256u << 20);
-	if (json_render(o, &b) != 0 || sbuf_putc(&b, '\0') != 0)
-		return NULL;
-	return b.data;
+	sbuf_putc(&o->b, close);
+	sbuf_putc(&o->b, '\0');
+	return o->b.failed ? NULL : o->b.data;
 }
 
-/* The ids of an array of numbers as a PostgreSQL array literal ("{1,2}"). */
-static const char *id_list(json_object *ids, struct arena *a)
-{
-	const char *json = render(ids, a);
-	char *s;
-
-	if (json == NULL || (s = arena_strdup(a, json)) == NULL)
-		return NULL;
-	s[0] = '{';
-	s[strlen(s) - 1] = '}';
-	return s;
-}
-
-/* Run sql with the array as $1 (and trace_id as $2 when two), unless the array is empty. */
-static int run(struct db *db, const char *sql, json_object *rows, int nparams,
-	       const char *trace_id, struct arena *a, struct err *e)
+/* Run sql with the rows as $1 (and trace_id as $2 when two), unless there are none. */
+static int run(struct db *db, const char *sql, struct out *rows, int nparams,
+	       const char *trace_id, struct err *e)
 {
 	const char *p[2] = { NULL, trace_id };
 
-	if (json_object_array_length(rows) == 0)
+	if (rows->rows == 0)
 		return 0;
-	if ((p[0] = render(rows, a)) == NULL)
-		return err_set(e, ERR_NOMEM, "out of memory rendering a batch");
+	if ((p[0] = finish(rows, ']')) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory writing a batch's rows");
 	return db_exec(db, sql, nparams, p, NULL, e);
 }
 
@@ -515,51 +552,42 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 			 const char *trace_id, struct arena *a, struct err *e)
 {
 	struct rows w;
-	json_object **all[] = { &w.up, &w.down, &w.details, &w.port, &w.foreign, &w.with_reading,
-				&w.supplies, &w.colours, &w.supply_samples, &w.device_samples,
-				&w.poll_state, &w.events };
-	const size_t nall = sizeof all / sizeof all[0];
-	int rc = 0;
+	struct out *all[] = { &w.up, &w.down, &w.details, &w.port, &w.foreign, &w.with_reading,
+			      &w.supplies, &w.colours, &w.supply_samples, &w.device_samples,
+			      &w.poll_state, &w.events };
+	int rc;
 
-	for (size_t i = 0; i < nall; i++)
-		*all[i] = json_object_new_array();
-	for (size_t i = 0; i < nall; i++)
-		if (*all[i] == NULL) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			goto out;
-		}
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		sbuf_init(&all[i]->b, a, 256u << 20);
+		sbuf_putc(&all[i]->b, all[i] == &w.with_reading ? '{' : '[');
+		all[i]->rows = 0;
+		all[i]->first = true;
+	}
 	for (size_t i = 0; i < n; i++)
 		add_record(&w, &r[i], a);
-	if ((rc = run(db, up_sql, w.up, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, down_sql, w.down, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, details_sql, w.details, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, port_sql, w.port, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, foreign_sql, w.foreign, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, supply_samples_sql, w.supply_samples, 1, NULL, a, e)) != 0)
-		goto out;
-	if (json_object_array_length(w.with_reading) > 0) {
-		const char *ids = id_list(w.with_reading, a);
-		const char *ps[2] = { ids, render(w.supplies, a) };
-		const char *pc[2] = { ids, render(w.colours, a) };
+	if ((rc = run(db, up_sql, &w.up, 1, NULL, e)) != 0 ||
+	    (rc = run(db, down_sql, &w.down, 1, NULL, e)) != 0 ||
+	    (rc = run(db, details_sql, &w.details, 1, NULL, e)) != 0 ||
+	    (rc = run(db, port_sql, &w.port, 1, NULL, e)) != 0 ||
+	    (rc = run(db, foreign_sql, &w.foreign, 1, NULL, e)) != 0 ||
+	    (rc = run(db, supply_samples_sql, &w.supply_samples, 1, NULL, e)) != 0)
+		return rc;
+	if (w.with_reading.rows > 0) {
+		const char *ids = finish(&w.with_reading, '}');
+		const char *ps[2] = { ids, w.supplies.rows > 0 ? finish(&w.supplies, ']') : "[]" };
+		const char *pc[2] = { ids, w.colours.rows > 0 ? finish(&w.colours, ']') : "[]" };
 
-		if (ids == NULL || ps[1] == NULL || pc[1] == NULL) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			goto out;
-		}
+		if (ids == NULL || ps[1] == NULL || pc[1] == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory writing a batch's rows");
 		if ((rc = db_exec(db, supplies_delete_sql, 2, ps, NULL, e)) != 0 ||
 		    (rc = db_exec(db, colours_delete_sql, 2, pc, NULL, e)) != 0 ||
-		    (json_object_array_length(w.supplies) > 0 &&
-		     (rc = db_exec(db, supplies_sql, 1, ps + 1, NULL, e)) != 0) ||
-		    (json_object_array_length(w.colours) > 0 &&
-		     (rc = db_exec(db, colours_sql, 1, pc + 1, NULL, e)) != 0))
-			goto out;
+		    (w.supplies.rows > 0 && (rc = db_exec(db, supplies_sql, 1, ps + 1, NULL, e)) != 0) ||
+		    (w.colours.rows > 0 && (rc = db_exec(db, colours_sql, 1, pc + 1, NULL, e)) != 0))
+			return rc;
 	}
-	if ((rc = run(db, device_samples_sql, w.device_samples, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, poll_state_sql, w.poll_state, 1, NULL, a, e)) != 0 ||
-	    (rc = run(db, events_sql, w.events, 2, trace_id, a, e)) != 0)
-		goto out;
-out:
-	for (size_t i = 0; i < nall; i++)
-		json_object_put(*all[i]);
-	return rc;
+	if ((rc = run(db, device_samples_sql, &w.device_samples, 1, NULL, e)) != 0 ||
+	    (rc = run(db, poll_state_sql, &w.poll_state, 1, NULL, e)) != 0 ||
+	    (rc = run(db, events_sql, &w.events, 2, trace_id, e)) != 0)
+		return rc;
+	return 0;
 }

@@ -460,6 +460,51 @@ static void getters_on_a_non_object_find_nothing(void **state)
 	json_object_put(arr);
 }
 
+/* ---- json_put_string ---- */
+
+/* Every string writes what json_render writes for it, and parses back to itself. */
+static void put_string_matches_render(void **state)
+{
+	static const char *const cases[] = {
+		"", "plain", "a\"quote", "back\\slash", "a/b", "tab\tnew\nline\rcr",
+		"\b\f", "\x01\x02\x1f end", "\x7f del", "Тонер чёрный ⚠", "\"\"\\\\",
+		"ends in escape\n",
+	};
+	struct arena *a = arena_new(4096, 0);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sbuf ours, theirs;
+		json_object *o = json_object_new_string(cases[i]), *back = NULL;
+		struct err e;
+
+		sbuf_init(&ours, a, 1024);
+		sbuf_init(&theirs, a, 1024);
+		assert_int_equal(json_put_string(&ours, cases[i]), 0);
+		assert_int_equal(json_render(o, &theirs), 0);
+		assert_int_equal(ours.len, theirs.len);
+		assert_memory_equal(ours.data, theirs.data, ours.len);
+		assert_int_equal(json_parse(ours.data, ours.len, &back, &e), 0);
+		assert_string_equal(json_object_get_string(back), cases[i]);
+		json_object_put(back);
+		json_object_put(o);
+	}
+	arena_free(a);
+}
+
+static void put_string_reports_a_full_buffer(void **state)
+{
+	struct arena *a = arena_new(4096, 0);
+	struct sbuf b;
+
+	(void)state;
+	sbuf_init(&b, a, 8);
+	assert_int_not_equal(json_put_string(&b, "longer than eight"), 0);
+	sbuf_init(&b, a, 8);
+	assert_int_not_equal(json_put_string(&b, "\x01\x02"), 0);
+	arena_free(a);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(parse_accepts_values_with_whitespace),
 	cmocka_unit_test(parse_values_are_what_was_sent),
@@ -473,6 +518,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(number_serializes_like_format_double),
 	cmocka_unit_test(render_is_compact_and_keeps_slashes),
 	cmocka_unit_test(render_reports_a_full_buffer),
+	cmocka_unit_test(put_string_matches_render),
+	cmocka_unit_test(put_string_reports_a_full_buffer),
 	cmocka_unit_test(get_string_cases),
 	cmocka_unit_test(get_int_cases),
 	cmocka_unit_test(get_bool_cases),

@@ -537,130 +537,6 @@ static void format_value_table(void **state)
 	metrics_format_value(1, NULL, 32);
 }
 
-/* A fresh directory under TMPDIR; the caller removes it with rmdir. */
-static void make_tmpdir(char *dir, size_t len)
-{
-	const char *base = getenv("TMPDIR");
-
-	snprintf(dir, len, "%s/metrics_test.XXXXXX", base != NULL && base[0] != '\0' ? base : "/tmp");
-	assert_non_null(mkdtemp(dir));
-}
-
-static char *read_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	s[n] = '\0';
-	fclose(fp);
-	return s;
-}
-
-static void textfile_is_written_atomically(void **state)
-{
-	struct metrics_registry *r = metrics_registry_new("test");
-	struct metrics_family *g;
-	struct err e;
-	struct stat st;
-	char dir[256], path[320], tmp[320];
-	char *want, *got;
-
-	(void)state;
-	make_tmpdir(dir, sizeof dir);
-	snprintf(path, sizeof path, "%s/poll.prom", dir);
-	snprintf(tmp, sizeof tmp, "%s/poll.prom.tmp", dir);
-	g = metrics_register(r, METRICS_GAUGE, "g", "h", 0, NULL, NULL, 0, NULL);
-	metrics_gauge_set(g, NULL, 1);
-
-	err_clear(&e);
-	assert_int_equal(metrics_write_textfile(r, dir, "poll.prom", &e), 0);
-	want = render(r);
-	got = read_file(path);
-	assert_string_equal(got, want);
-	free(got);
-	free(want);
-	assert_int_equal(stat(tmp, &st), -1);
-	assert_int_equal(errno, ENOENT);
-
-	/* A second write replaces the content (and truncates a stale tmp left by a crash). */
-	{
-		int fd = open(tmp, O_CREAT | O_WRONLY | O_TRUNC, 0644);
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, "garbage garbage garbage garbage garbage\n", 40), 40);
-		close(fd);
-	}
-	metrics_gauge_set(g, NULL, 2);
-	assert_int_equal(metrics_write_textfile(r, dir, "poll.prom", &e), 0);
-	want = render(r);
-	got = read_file(path);
-	assert_string_equal(got, want);
-	assert_non_null(strstr(got, "\ng 2\n"));
-	free(got);
-	free(want);
-	assert_int_equal(stat(tmp, &st), -1);
-	assert_int_equal(stat(path, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(rmdir(dir), 0);
-	metrics_registry_free(r);
-}
-
-static void textfile_rejects_bad_names_and_dirs(void **state)
-{
-	static const char *const bad[] = {"poll.txt", "poll.prom.tmp", ".prom", "", "a/b.prom",
-					  "../x.prom", "poll.PROM", "poll.prom/"};
-	struct metrics_registry *r = metrics_registry_new("test");
-	struct err e;
-	struct stat st;
-	char dir[256], missing[320], sub[320], subtmp[340];
-
-	(void)state;
-	make_tmpdir(dir, sizeof dir);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		err_clear(&e);
-		assert_int_equal(metrics_write_textfile(r, dir, bad[i], &e), ERR_INVALID);
-		assert_int_equal(e.code, ERR_INVALID);
-	}
-	assert_int_equal(metrics_write_textfile(r, dir, NULL, &e), ERR_INVALID);
-	assert_int_equal(metrics_write_textfile(r, NULL, "x.prom", &e), ERR_INVALID);
-	assert_int_equal(metrics_write_textfile(r, "", "x.prom", &e), ERR_INVALID);
-	assert_int_equal(metrics_write_textfile(NULL, dir, "x.prom", &e), ERR_INVALID);
-	assert_int_equal(metrics_write_textfile(r, dir, "x.txt", NULL), ERR_INVALID);
-
-	/* A directory that does not exist: open fails, the message names the path. */
-	snprintf(missing, sizeof missing, "%s/nope", dir);
-	err_clear(&e);
-	assert_int_equal(metrics_write_textfile(r, missing, "x.prom", &e), ERR_IO);
-	assert_int_equal(e.code, ERR_IO);
-	assert_non_null(strstr(e.msg, "/nope/x.prom.tmp"));
-	assert_non_null(strstr(e.msg, strerror(ENOENT)));
-
-	/* The target is a directory: rename fails after the tmp was written, which must go. */
-	snprintf(sub, sizeof sub, "%s/busy.prom", dir);
-	snprintf(subtmp, sizeof subtmp, "%s/busy.prom.tmp", dir);
-	assert_int_equal(mkdir(sub, 0755), 0);
-	err_clear(&e);
-	assert_int_equal(metrics_write_textfile(r, dir, "busy.prom", &e), ERR_IO);
-	assert_non_null(strstr(e.msg, "rename"));
-	assert_non_null(strstr(e.msg, "busy.prom"));
-	assert_int_equal(stat(subtmp, &st), -1);
-	assert_int_equal(rmdir(sub), 0);
-
-	/* Nothing was left behind. */
-	assert_int_equal(rmdir(dir), 0);
-	metrics_registry_free(r);
-}
-
 #define THREADS 4
 #define PER_THREAD 10000
 
@@ -786,8 +662,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(children_are_capped_and_drops_counted),
 	cmocka_unit_test(family_reset_drops_children),
 	cmocka_unit_test(format_value_table),
-	cmocka_unit_test(textfile_is_written_atomically),
-	cmocka_unit_test(textfile_rejects_bad_names_and_dirs),
 	cmocka_unit_test(concurrent_updates_are_exact),
 };
 
