@@ -127,35 +127,33 @@ int store_code_check(const char *code, struct err *e)
 	return 0;
 }
 
-/* Count the characters of s; false (with e) for malformed UTF-8 or a control not allowed. */
-static bool text_chars(const char *s, const char *what, bool lines, size_t *chars, struct err *e)
+/* s (NULL = "") as a text field: valid UTF-8, no control characters (tabs and line ends
+ * allowed when lines), at most max characters. Returns 0 or ERR_INVALID naming it as what. */
+static int text_check(const char *s, const char *what, bool lines, size_t max, struct err *e)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	size_t n = 0;
 
 	while (*p != '\0') {
 		uint32_t c;
 
-		if (!utf8_next(&p, &c)) {
-			err_set(e, ERR_INVALID, "the %s is not valid UTF-8", what);
-			return false;
-		}
-		if (is_control(c) && !(lines && (c == '\t' || c == '\n' || c == '\r'))) {
-			err_set(e, ERR_INVALID, lines ? "the %s must not contain control characters "
-							"other than tabs and line ends"
-						      : "the %s must not contain control characters",
-				what);
-			return false;
-		}
+		if (!utf8_next(&p, &c))
+			return err_set(e, ERR_INVALID, "the %s is not valid UTF-8", what);
+		if (is_control(c) && !(lines && (c == '\t' || c == '\n' || c == '\r')))
+			return err_set(e, ERR_INVALID,
+				       lines ? "the %s must not contain control characters other "
+					       "than tabs and line ends"
+					     : "the %s must not contain control characters",
+				       what);
 		n++;
 	}
-	*chars = n;
-	return true;
+	if (n > max)
+		return err_set(e, ERR_INVALID, "the %s is longer than %zu characters", what, max);
+	return 0;
 }
 
 int store_name_check(const char *name, struct err *e)
 {
-	size_t chars;
 	bool blank = true;
 
 	for (const char *p = name != NULL ? name : ""; *p != '\0'; p++)
@@ -163,36 +161,17 @@ int store_name_check(const char *name, struct err *e)
 			blank = false;
 	if (blank)
 		return err_set(e, ERR_INVALID, "a store name is required");
-	if (!text_chars(name, "store name", false, &chars, e))
-		return ERR_INVALID;
-	if (chars > STORE_NAME_MAX)
-		return err_set(e, ERR_INVALID, "the store name is longer than %d characters",
-			       STORE_NAME_MAX);
-	return 0;
+	return text_check(name, "store name", false, STORE_NAME_MAX, e);
 }
 
 int store_notes_check(const char *notes, struct err *e)
 {
-	size_t chars;
-
-	if (!text_chars(notes != NULL ? notes : "", "notes text", true, &chars, e))
-		return ERR_INVALID;
-	if (chars > STORE_NOTES_MAX)
-		return err_set(e, ERR_INVALID, "the notes text is longer than %d characters",
-			       STORE_NOTES_MAX);
-	return 0;
+	return text_check(notes, "notes text", true, STORE_NOTES_MAX, e);
 }
 
 int store_search_check(const char *q, struct err *e)
 {
-	size_t chars;
-
-	if (!text_chars(q != NULL ? q : "", "search text", false, &chars, e))
-		return ERR_INVALID;
-	if (chars > STORE_SEARCH_MAX)
-		return err_set(e, ERR_INVALID, "the search text is longer than %d characters",
-			       STORE_SEARCH_MAX);
-	return 0;
+	return text_check(q, "search text", false, STORE_SEARCH_MAX, e);
 }
 
 /* ---- rows ---- */
