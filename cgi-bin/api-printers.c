@@ -171,13 +171,6 @@ static json_object *full_json(const struct printers_full *p)
 	return o;
 }
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 /* Store-level failures, mapped the same way by every handler. Returns 0 when answered. */
 static int respond_store_error(struct http_ctx *x, int rc, const struct err *e)
 {
@@ -380,7 +373,7 @@ int handle_printers_list(struct http_ctx *x)
 	struct err e = { 0 };
 	size_t n = 0;
 	int64_t total = 0;
-	json_object *o, *arr;
+	json_object *arr;
 	int rc;
 
 	if (!api_page_params(x, &f.limit, &f.offset))
@@ -408,15 +401,10 @@ int handle_printers_list(struct http_ctx *x)
 	rc = printers_list(app_thread_of(x)->db, x->arena, &f, &items, &n, &total, &e);
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
-	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, item_json(&items[i]));
-	json_object_object_add(o, "items", arr);
-	json_object_object_add(o, "total", json_object_new_int64(total));
-	json_object_object_add(o, "limit", json_object_new_int(f.limit));
-	json_object_object_add(o, "offset", json_object_new_int(f.offset));
-	http_respond_json(x, 200, o);
+	app_respond_page(x, arr, total, f.limit, f.offset);
 	return 0;
 }
 
@@ -449,7 +437,7 @@ int handle_printers_create(struct http_ctx *x)
 /* GET /api/v1/printers/{id} */
 int handle_printer_get(struct http_ctx *x)
 {
-	return respond_printer(x, 200, path_id(x));
+	return respond_printer(x, 200, app_path_id(x));
 }
 
 /* PATCH /api/v1/printers/{id} */
@@ -458,7 +446,7 @@ int handle_printer_patch(struct http_ctx *x)
 	struct printers_input in;
 	struct printers_ref ref;
 	struct err e = { 0 };
-	int64_t id = path_id(x);
+	int64_t id = app_path_id(x);
 	unsigned changed = 0;
 	int rc;
 
@@ -478,7 +466,7 @@ int handle_printer_delete(struct http_ctx *x)
 {
 	struct printers_ref ref;
 	struct err e = { 0 };
-	int rc = printers_delete(app_thread_of(x)->db, x->arena, path_id(x), &ref, &e);
+	int rc = printers_delete(app_thread_of(x)->db, x->arena, app_path_id(x), &ref, &e);
 
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
@@ -507,7 +495,7 @@ int handle_printer_history(struct http_ctx *x)
 			return 0;
 		}
 	}
-	rc = printers_history(app_thread_of(x)->db, x->arena, path_id(x), (int)d, &h, &e);
+	rc = printers_history(app_thread_of(x)->db, x->arena, app_path_id(x), (int)d, &h, &e);
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
 	series = json_object_new_array();
@@ -542,7 +530,7 @@ int handle_printer_history(struct http_ctx *x)
 		json_object_array_add(days, dd);
 	}
 	o = json_object_new_object();
-	json_object_object_add(o, "printer_id", json_object_new_int64(path_id(x)));
+	json_object_object_add(o, "printer_id", json_object_new_int64(app_path_id(x)));
 	json_object_object_add(o, "days", json_object_new_int(h.days));
 	json_object_object_add(o, "since", json_object_new_string(h.since));
 	json_object_object_add(o, "supplies", series);
@@ -572,7 +560,7 @@ int handle_printer_poll(struct http_ctx *x)
 	struct printers_ref ref;
 	struct printers_full p;
 	struct err e = { 0 };
-	int64_t id = path_id(x);
+	int64_t id = app_path_id(x);
 	json_object *poll, *pl;
 	int rc;
 

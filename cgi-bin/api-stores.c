@@ -34,13 +34,6 @@ struct store_input {
 	const char *texts[CIDR_STORE_MAX];
 };
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 /* Blanks around a code or a name are a paste accident, not part of it (arena copy). */
 static const char *trimmed(struct http_ctx *x, const char *s)
 {
@@ -393,17 +386,6 @@ static bool search_param(struct http_ctx *x, const char *name, const char **out)
 	return true;
 }
 
-static json_object *page_json(json_object *items, int64_t total, int limit, int offset)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "items", items);
-	json_object_object_add(o, "total", json_object_new_int64(total));
-	json_object_object_add(o, "limit", json_object_new_int(limit));
-	json_object_object_add(o, "offset", json_object_new_int(offset));
-	return o;
-}
-
 /* GET /api/v1/stores?q=&limit=&offset= — or ?code= for the one store with that code. */
 int handle_stores_list(struct http_ctx *x)
 {
@@ -426,7 +408,7 @@ int handle_stores_list(struct http_ctx *x)
 		arr = json_object_new_array();
 		if (rc == 0 && offset == 0)
 			json_object_array_add(arr, app_store_json(&one));
-		http_respond_json(x, 200, page_json(arr, rc == 0 ? 1 : 0, limit, offset));
+		app_respond_page(x, arr, rc == 0 ? 1 : 0, limit, offset);
 		return 0;
 	}
 	rc = stores_list(db, x->arena, q, limit, offset, &items, &n, &total, &e);
@@ -435,7 +417,7 @@ int handle_stores_list(struct http_ctx *x)
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, app_store_json(&items[i]));
-	http_respond_json(x, 200, page_json(arr, total, limit, offset));
+	app_respond_page(x, arr, total, limit, offset);
 	return 0;
 }
 
@@ -468,7 +450,7 @@ int handle_store_get(struct http_ctx *x)
 	struct store_health h;
 	struct err e = { 0 };
 	json_object *o, *kinds;
-	int rc = stores_get(db, x->arena, path_id(x), &s, &e);
+	int rc = stores_get(db, x->arena, app_path_id(x), &s, &e);
 
 	if (rc == 0)
 		rc = stores_health(db, s.id, &h, &e);
@@ -497,9 +479,9 @@ int handle_store_patch(struct http_ctx *x)
 	if (!read_change(x, false, &in))
 		return 0;
 	if (in.c.code == NULL && in.c.name == NULL && in.c.notes == NULL && !in.c.set_subnets)
-		rc = stores_get(app_thread_of(x)->db, x->arena, path_id(x), &s, &e);
+		rc = stores_get(app_thread_of(x)->db, x->arena, app_path_id(x), &s, &e);
 	else
-		rc = app_store_update(x, path_id(x), &in.c, &s, &e);
+		rc = app_store_update(x, app_path_id(x), &in.c, &s, &e);
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
 	http_respond_json(x, 200, app_store_json(&s));
@@ -509,7 +491,7 @@ int handle_store_patch(struct http_ctx *x)
 int handle_store_delete(struct http_ctx *x)
 {
 	struct err e = { 0 };
-	int rc = app_store_delete(x, path_id(x), NULL, &e);
+	int rc = app_store_delete(x, app_path_id(x), NULL, &e);
 
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
@@ -529,13 +511,13 @@ int handle_store_devices(struct http_ctx *x)
 
 	if (!api_page_params(x, &limit, &offset))
 		return 0;
-	rc = stores_devices(app_thread_of(x)->db, x->arena, path_id(x), STORE_DEVICES_ONLINE_FIRST,
+	rc = stores_devices(app_thread_of(x)->db, x->arena, app_path_id(x), STORE_DEVICES_ONLINE_FIRST,
 			    limit, offset, &items, &n, &total, &e);
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, device_json(&items[i]));
-	http_respond_json(x, 200, page_json(arr, total, limit, offset));
+	app_respond_page(x, arr, total, limit, offset);
 	return 0;
 }

@@ -117,13 +117,6 @@ int app_task_poll_all(struct http_ctx *x, const struct task_scope *scope, int64_
 
 /* ---- handlers ---- */
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 static void respond_conflict(struct http_ctx *x, int64_t existing)
 {
 	json_object *o = json_object_new_object(), *err = json_object_new_object();
@@ -192,7 +185,7 @@ int handle_tasks_list(struct http_ctx *x)
 	struct err e = { 0 };
 	size_t n = 0;
 	int64_t total = 0;
-	json_object *o, *arr;
+	json_object *arr;
 	int rc;
 
 	if (!api_page_params(x, &f.limit, &f.offset))
@@ -215,15 +208,10 @@ int handle_tasks_list(struct http_ctx *x)
 	rc = tasks_list(app_thread_of(x)->db, x->arena, &f, &items, &n, &total, &e);
 	if (rc != 0)
 		return rc;
-	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, app_task_json(&items[i]));
-	json_object_object_add(o, "items", arr);
-	json_object_object_add(o, "total", json_object_new_int64(total));
-	json_object_object_add(o, "limit", json_object_new_int(f.limit));
-	json_object_object_add(o, "offset", json_object_new_int(f.offset));
-	http_respond_json(x, 200, o);
+	app_respond_page(x, arr, total, f.limit, f.offset);
 	return 0;
 }
 
@@ -232,7 +220,7 @@ int handle_task_get(struct http_ctx *x)
 {
 	struct task t;
 	struct err e = { 0 };
-	int rc = tasks_get(app_thread_of(x)->db, x->arena, path_id(x), &t, &e);
+	int rc = tasks_get(app_thread_of(x)->db, x->arena, app_path_id(x), &t, &e);
 
 	if (rc == ERR_NOTFOUND) {
 		http_respond_error(x, 404, "not_found", "no such task");

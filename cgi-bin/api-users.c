@@ -110,13 +110,6 @@ invalid:
 	return false;
 }
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 /* What changed, for the audit event (never the password itself). */
 static json_object *change_summary(int64_t target, const struct user_change *c)
 {
@@ -229,22 +222,17 @@ int handle_users_list(struct http_ctx *x)
 	size_t n = 0;
 	int64_t total = 0;
 	int limit, offset, rc;
-	json_object *o, *arr;
+	json_object *arr;
 
 	if (!api_page_params(x, &limit, &offset))
 		return 0;
 	rc = users_list(app_thread_of(x)->db, x->arena, limit, offset, &items, &n, &total, NULL);
 	if (rc != 0)
 		return rc;
-	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, app_user_json(&items[i]));
-	json_object_object_add(o, "items", arr);
-	json_object_object_add(o, "total", json_object_new_int64(total));
-	json_object_object_add(o, "limit", json_object_new_int(limit));
-	json_object_object_add(o, "offset", json_object_new_int(offset));
-	http_respond_json(x, 200, o);
+	app_respond_page(x, arr, total, limit, offset);
 	return 0;
 }
 
@@ -275,7 +263,7 @@ int handle_user_get(struct http_ctx *x)
 {
 	struct user u;
 	struct err e = { 0 };
-	int rc = users_get(app_thread_of(x)->db, x->arena, path_id(x), &u, &e);
+	int rc = users_get(app_thread_of(x)->db, x->arena, app_path_id(x), &u, &e);
 
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
@@ -294,7 +282,7 @@ int handle_user_patch(struct http_ctx *x)
 
 	if (!read_change(x, false, &c, &active, hash))
 		return 0;
-	rc = app_user_update(x, path_id(x), &c, &u, &e);
+	rc = app_user_update(x, app_path_id(x), &c, &u, &e);
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);
 	http_respond_json(x, 200, app_user_json(&u));
@@ -304,7 +292,7 @@ int handle_user_patch(struct http_ctx *x)
 int handle_user_delete(struct http_ctx *x)
 {
 	struct err e = { 0 };
-	int rc = app_user_delete(x, path_id(x), &e);
+	int rc = app_user_delete(x, app_path_id(x), &e);
 
 	if (rc != 0)
 		return respond_store_error(x, rc, &e);

@@ -85,6 +85,13 @@ extern const size_t app_nroutes;
 /* dispatch.c — serve one accepted FastCGI request. */
 void app_dispatch(struct app_thread *t, struct FCGX_Request *r);
 
+/* app_path_id — the {id:int} of the route's path (1-18 digits, checked by the router); 0 if none. */
+int64_t app_path_id(struct http_ctx *x);
+
+/* app_respond_page — 200 with a page of a list: items (put), total, limit, offset. */
+void app_respond_page(struct http_ctx *x, json_object *items, int64_t total, int limit,
+		      int offset);
+
 /* Map a handler's failure to a response (used by dispatch and by handlers that go on). */
 void app_respond_failure(struct http_ctx *x, int rc, const char *msg);
 
