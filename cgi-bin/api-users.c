@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 500
 
 static const char *const creatable[] = { "email", "full_name", "role", "is_active", "language",
 					 "password" };
@@ -188,34 +186,6 @@ static int respond_store_error(struct http_ctx *x, int rc, const struct err *e)
 }
 
 /* ?limit=&offset= with bounds; false when answered 422. */
-bool api_page_params(struct http_ctx *x, int *limit, int *offset)
-{
-	const char *l = http_param_get(&x->req.query_params, "limit");
-	const char *o = http_param_get(&x->req.query_params, "offset");
-	char *end;
-	long v;
-
-	*limit = PAGE_DEFAULT;
-	*offset = 0;
-	if (l != NULL) {
-		v = strtol(l, &end, 10);
-		if (end == l || *end != '\0' || v < 1 || v > PAGE_MAX) {
-			http_respond_error(x, 422, "validation_failed", "limit must be 1 to %d", PAGE_MAX);
-			return false;
-		}
-		*limit = (int)v;
-	}
-	if (o != NULL) {
-		v = strtol(o, &end, 10);
-		if (end == o || *end != '\0' || v < 0 || v > 100000000) {
-			http_respond_error(x, 422, "validation_failed", "offset must be 0 or more");
-			return false;
-		}
-		*offset = (int)v;
-	}
-	return true;
-}
-
 int handle_users_list(struct http_ctx *x)
 {
 	struct user *items = NULL;

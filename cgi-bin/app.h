@@ -88,6 +88,9 @@ void app_dispatch(struct app_thread *t, struct FCGX_Request *r);
 /* app_path_id — the {id:int} of the route's path (1-18 digits, checked by the router); 0 if none. */
 int64_t app_path_id(struct http_ctx *x);
 
+/* app_offset_param — ?offset= of a list: absent (0) or a whole number; false = malformed. */
+bool app_offset_param(struct http_ctx *x, int *offset);
+
 /* app_respond_page — 200 with a page of a list: items (put), total, limit, offset. */
 void app_respond_page(struct http_ctx *x, json_object *items, int64_t total, int limit,
 		      int offset);

@@ -30,13 +30,6 @@
 #define CHART_DAYS 30            /* the level charts cover this many days */
 #define CHART_BYTES (SVG_CHART_MAX_BYTES + 1024)
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 
 /* The notice after the redirect that brought the user here; *bad when it reports a failure. */
 static const char *printer_notice(struct http_ctx *x, bool *bad)
@@ -495,7 +488,7 @@ static int render_printer(struct http_ctx *x, int status, const struct printers_
 static int load_printer(struct http_ctx *x, struct printers_full *p)
 {
 	struct err e = { 0 };
-	int rc = printers_get(app_thread_of(x)->db, x->arena, path_id(x), p, &e);
+	int rc = printers_get(app_thread_of(x)->db, x->arena, app_path_id(x), p, &e);
 
 	if (rc == ERR_NOTFOUND) {
 		page_error(x, 404);
@@ -598,7 +591,7 @@ int handle_printer_poll_form(struct http_ctx *x)
 	struct printer_check_summary sum = { 0 };
 	struct printers_ref ref;
 	struct err e = { 0 };
-	int64_t id = path_id(x);
+	int64_t id = app_path_id(x);
 	const char *result;
 	json_object *payload;
 	int rc;

@@ -39,30 +39,6 @@ struct store_input {
 	const char *texts[CIDR_STORE_MAX];
 };
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
-/* ?offset= of a list: absent or a whole number, else the request is malformed. */
-static bool offset_param(struct http_ctx *x, int *offset)
-{
-	const char *s = http_param_get(&x->req.query_params, "offset");
-	char *end;
-	long v;
-
-	*offset = 0;
-	if (s == NULL || s[0] == '\0')
-		return true;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || v < 0 || v > 100000000)
-		return false;
-	*offset = (int)v;
-	return true;
-}
-
 static bool is_admin(struct http_ctx *x)
 {
 	return app_auth_of(x)->user.role >= ROLE_ADMIN;
@@ -446,7 +422,7 @@ int handle_stores_page(struct http_ctx *x)
 		return ERR_NOMEM;
 	for (char *end = (char *)q + strlen(q); end > q && (end[-1] == ' ' || end[-1] == '\t'); end--)
 		end[-1] = '\0';
-	if (!offset_param(x, &offset) || store_search_check(q, NULL) != 0) {
+	if (!app_offset_param(x, &offset) || store_search_check(q, NULL) != 0) {
 		page_error(x, 400);
 		return 0;
 	}
@@ -639,7 +615,7 @@ static void form_of(struct http_ctx *x, const struct store *s, struct store_form
 static int load_store(struct http_ctx *x, struct store *s)
 {
 	struct err e = { 0 };
-	int rc = stores_get(app_thread_of(x)->db, x->arena, path_id(x), s, &e);
+	int rc = stores_get(app_thread_of(x)->db, x->arena, app_path_id(x), s, &e);
 
 	if (rc == ERR_NOTFOUND) {
 		page_error(x, 404);
@@ -667,7 +643,7 @@ int handle_store_page(struct http_ctx *x)
 	struct store_form f;
 	int offset, rc;
 
-	if (!offset_param(x, &offset)) {
+	if (!app_offset_param(x, &offset)) {
 		page_error(x, 400);
 		return 0;
 	}

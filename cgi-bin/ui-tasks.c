@@ -24,13 +24,6 @@
 #define TASKS_PER_PAGE 50
 #define TASK_PAGE_REFRESH_SECONDS 5
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
 static bool is_operator(struct http_ctx *x)
 {
 	return (int)app_auth_of(x)->user.role >= ACCESS_OPERATOR;
@@ -316,7 +309,7 @@ int handle_task_page(struct http_ctx *x)
 	struct task t;
 	struct err e = { 0 };
 	struct tpl_dict *root, *page;
-	int rc = tasks_get(app_thread_of(x)->db, x->arena, path_id(x), &t, &e);
+	int rc = tasks_get(app_thread_of(x)->db, x->arena, app_path_id(x), &t, &e);
 
 	if (rc == ERR_NOTFOUND) {
 		page_error(x, 404);

@@ -29,30 +29,6 @@ struct user_form {
 	const char *language;
 };
 
-static int64_t path_id(struct http_ctx *x)
-{
-	const char *s = http_param_get(&x->req.path_params, "id");
-
-	return s != NULL ? strtoll(s, NULL, 10) : 0;
-}
-
-/* ?offset= of the list: absent or a whole number, else the request is malformed. */
-static bool offset_param(struct http_ctx *x, int *offset)
-{
-	const char *s = http_param_get(&x->req.query_params, "offset");
-	char *end;
-	long v;
-
-	*offset = 0;
-	if (s == NULL || s[0] == '\0')
-		return true;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || v < 0 || v > 100000000)
-		return false;
-	*offset = (int)v;
-	return true;
-}
-
 static void fill_row(struct http_ctx *x, struct tpl_dict *row, const struct user *u)
 {
 	tpl_set_int(row, "ID", (long long)u->id);
@@ -148,7 +124,7 @@ int handle_users_page(struct http_ctx *x)
 	const char *notice = NULL;
 	int offset;
 
-	if (!offset_param(x, &offset)) {
+	if (!app_offset_param(x, &offset)) {
 		page_error(x, 400);
 		return 0;
 	}
@@ -289,7 +265,7 @@ static void form_of(const struct user *u, struct user_form *f)
 static int load_user(struct http_ctx *x, struct user *u)
 {
 	struct err e = { 0 };
-	int rc = users_get(app_thread_of(x)->db, x->arena, path_id(x), u, &e);
+	int rc = users_get(app_thread_of(x)->db, x->arena, app_path_id(x), u, &e);
 
 	if (rc == ERR_NOTFOUND) {
 		page_error(x, 404);
