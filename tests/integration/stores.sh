@@ -288,6 +288,8 @@ api GET "/api/v1/stores?q=$(printf 'q%.0s' {1..101})" "$VIEWER"
 expect_error "a search of 101 characters is refused" 422 validation_failed 'longer than 100'
 api GET "/api/v1/stores?limit=500" "$VIEWER"
 expect_eq "limit=500 is the most" "$STATUS:$(json .limit)" "200:500"
+api GET "/api/v1/stores?limit=&offset=" "$VIEWER"
+expect_eq "an empty limit and offset count as not given" "$STATUS:$(json .limit):$(json .offset)" "200:50:0"
 
 # ---- a store's devices ----
 
