@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static struct printer_reading base, copy;
@@ -137,10 +138,10 @@ static void fields_do_not_run_into_each_other(void **state)
 	memset(&base, 0, sizeof base);
 	memset(&copy, 0, sizeof copy);
 	base.page_count = copy.page_count = -1;
-	strcpy(base.serial, "AB");
-	strcpy(base.firmware, "C");
-	strcpy(copy.serial, "A");
-	strcpy(copy.firmware, "BC");
+	snprintf(base.serial, sizeof base.serial, "AB");
+	snprintf(base.firmware, sizeof base.firmware, "C");
+	snprintf(copy.serial, sizeof copy.serial, "A");
+	snprintf(copy.firmware, sizeof copy.firmware, "BC");
 	expect_moves("text moved from serial to firmware", 'd');
 }
 
