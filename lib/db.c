@@ -338,6 +338,27 @@ bool db_get_bool(const PGresult *res, int row, int col, bool dflt)
 	return s == NULL ? dflt : strcmp(s, "t") == 0;
 }
 
+const char *db_text_or_null(struct arena *a, const PGresult *res, int row, int col,
+			    bool *nomem)
+{
+	const char *v = db_get(res, row, col), *copy;
+
+	if (v == NULL)
+		return NULL;
+	if ((copy = arena_strdup(a, v)) == NULL)
+		*nomem = true;
+	return copy;
+}
+
+const char *db_text(struct arena *a, const PGresult *res, int row, int col, bool *nomem)
+{
+	const char *v = db_get(res, row, col), *copy = arena_strdup(a, v != NULL ? v : "");
+
+	if (copy == NULL)
+		*nomem = true;
+	return copy;
+}
+
 int db_collect(PGresult *res, struct arena *a, size_t size, db_row_fn fn, void **items,
 	       size_t *n, struct err *e)
 {

@@ -82,6 +82,15 @@ bool db_get_bool(const PGresult *res, int row, int col, bool dflt);
 
 struct arena;
 
+/*
+ * db_text — the text at (row, col) copied into the arena: "" for SQL NULL (db_text_or_null:
+ * NULL). A failed copy returns NULL and sets *nomem, so a row converter copies every column
+ * and checks once at the end (`return nomem ? ERR_NOMEM : 0`).
+ */
+const char *db_text(struct arena *a, const PGresult *res, int row, int col, bool *nomem);
+const char *db_text_or_null(struct arena *a, const PGresult *res, int row, int col,
+			    bool *nomem);
+
 /* db_row_fn — fill item (one element of the array db_collect builds) from row of res. */
 typedef int (*db_row_fn)(struct arena *a, const PGresult *res, int row, void *item);
 

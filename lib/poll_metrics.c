@@ -382,19 +382,13 @@ static const char supplies_sql[] =
 	"WHERE c.state = 'percent' AND c.percent IS NOT NULL "
 	"ORDER BY s.code NULLS FIRST, d.name, d.id, c.colour";
 
-static const char *col(struct arena *a, const PGresult *res, int row, int c)
-{
-	const char *v = db_get(res, row, c);
-
-	return arena_strdup(a, v != NULL ? v : "");
-}
-
 static int take_facts(const PGresult *res, struct arena *a, struct poll_metrics *m,
 		      struct err *e)
 {
 	int rows = PQntuples(res);
 	struct poll_metrics_devices *dev = arena_zalloc(a, (size_t)rows * sizeof *dev + 1);
 	struct poll_metrics_event *ev = arena_zalloc(a, (size_t)rows * sizeof *ev + 1);
+	bool nomem = false;
 
 	if (dev == NULL || ev == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
@@ -408,12 +402,10 @@ static int take_facts(const PGresult *res, struct arena *a, struct poll_metrics 
 		if (strcmp(what, "devices") == 0) {
 			struct poll_metrics_devices *d = &dev[m->ndevices++];
 
-			d->kind = col(a, res, r, 1);
-			d->store = col(a, res, r, 2);
-			d->state = col(a, res, r, 3);
+			d->kind = db_text(a, res, r, 1, &nomem);
+			d->store = db_text(a, res, r, 2, &nomem);
+			d->state = db_text(a, res, r, 3, &nomem);
 			d->count = n;
-			if (d->kind == NULL || d->store == NULL || d->state == NULL)
-				return err_set(e, ERR_NOMEM, "out of memory");
 		} else if (strcmp(what, "error") == 0) {
 			if (strcmp(key, "snmp") == 0)
 				m->errors_snmp += n;
@@ -422,8 +414,7 @@ static int take_facts(const PGresult *res, struct arena *a, struct poll_metrics 
 		} else if (strcmp(what, "event") == 0) {
 			struct poll_metrics_event *x = &ev[m->nevents++];
 
-			if ((x->type = col(a, res, r, 1)) == NULL)
-				return err_set(e, ERR_NOMEM, "out of memory");
+			x->type = db_text(a, res, r, 1, &nomem);
 			x->count = n;
 		} else if (strcmp(what, "last_success") == 0) {
 			char *end;
@@ -435,7 +426,7 @@ static int take_facts(const PGresult *res, struct arena *a, struct poll_metrics 
 	}
 	m->devices = dev;
 	m->events = ev;
-	return 0;
+	return nomem ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
 static int take_supplies(const PGresult *res, struct arena *a, struct poll_metrics *m,
@@ -443,6 +434,7 @@ static int take_supplies(const PGresult *res, struct arena *a, struct poll_metri
 {
 	int rows = PQntuples(res);
 	struct poll_metrics_supply *s = arena_zalloc(a, (size_t)rows * sizeof *s + 1);
+	bool nomem = false;
 
 	if (s == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
@@ -457,16 +449,14 @@ static int take_supplies(const PGresult *res, struct arena *a, struct poll_metri
 		if (end == ratio)
 			continue;
 		x->device_id = db_get_int64(res, r, 0, 0);
-		x->name = col(a, res, r, 1);
-		x->store = col(a, res, r, 2);
-		x->colour = col(a, res, r, 3);
+		x->name = db_text(a, res, r, 1, &nomem);
+		x->store = db_text(a, res, r, 2, &nomem);
+		x->colour = db_text(a, res, r, 3, &nomem);
 		x->supply_index = (int)db_get_int64(res, r, 4, 0);
-		if (x->name == NULL || x->store == NULL || x->colour == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
 		m->nsupplies++;
 	}
 	m->supplies = s;
-	return 0;
+	return nomem ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
 int poll_metrics_collect(struct db *db, int64_t run_id, const char *trace_id, struct arena *a,

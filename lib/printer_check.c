@@ -124,6 +124,7 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 	struct secret_key key;
 	PGresult *res = NULL;
 	struct device_row *rows;
+	bool nomem = false;
 	int rc, nr;
 
 	if (params[0] == NULL)
@@ -144,21 +145,25 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 	secret_key_derive(cfg->device_secret_key, &key);
 	for (int i = 0; i < nr; i++) {
 		struct device_row *d = &rows[i];
-		const char *addr = db_get(res, i, 2), *host = db_get(res, i, 11);
 
 		d->id = db_get_int64(res, i, 0, 0);
-		d->kind = arena_strdup(a, db_get(res, i, 1));
-		d->address = addr != NULL ? arena_strdup(a, addr) : NULL;
+		d->kind = db_text(a, res, i, 1, &nomem);
+		d->address = db_text_or_null(a, res, i, 2, &nomem);
 		d->snmp_port = (unsigned)db_get_int64(res, i, 3, 161);
 		d->v1_only = strcmp(db_get(res, i, 4), "1") == 0;
 		open_community(d, db_get(res, i, 5), &key);
 		mac_normalize(db_get(res, i, 6), d->mac);
-		d->mac_status = arena_strdup(a, db_get(res, i, 7));
-		d->state = arena_strdup(a, db_get(res, i, 8));
+		d->mac_status = db_text(a, res, i, 7, &nomem);
+		d->state = db_text(a, res, i, 8, &nomem);
 		d->store_id = db_get_int64(res, i, 9, 0);
-		d->connection = arena_strdup(a, db_get(res, i, 10));
-		d->host_pc = host != NULL ? arena_strdup(a, host) : NULL;
-		d->subnets = arena_strdup(a, db_get(res, i, 12));
+		d->connection = db_text(a, res, i, 10, &nomem);
+		d->host_pc = db_text_or_null(a, res, i, 11, &nomem);
+		d->subnets = db_text(a, res, i, 12, &nomem);
+		if (nomem) {
+			PQclear(res);
+			memset(&key, 0, sizeof key);
+			return err_set(e, ERR_NOMEM, "out of memory");
+		}
 		if (!device_state_parse(d->state, &d->res.state))
 			d->res.state = DEVICE_UNKNOWN;
 		d->res.failures = (int)db_get_int64(res, i, 13, 0);
@@ -172,12 +177,6 @@ static int load(struct db *db, const struct config *cfg, const int64_t *ids, siz
 		d->stored.supplies_fingerprint = db_get_int64(res, i, 18, 0);
 		d->stored.sample_due = db_get_bool(res, i, 19, true);
 		d->stored.foreign_mac = db_get_bool(res, i, 20, false);
-		if (d->kind == NULL || d->state == NULL || d->connection == NULL ||
-		    d->subnets == NULL || d->mac_status == NULL) {
-			PQclear(res);
-			memset(&key, 0, sizeof key);
-			return err_set(e, ERR_NOMEM, "out of memory");
-		}
 	}
 	PQclear(res);
 	memset(&key, 0, sizeof key);

@@ -298,20 +298,6 @@ int printers_check(const struct printers_input *in, const struct printers_input 
 
 /* ---- helpers ---- */
 
-static const char *str(struct arena *a, const PGresult *res, int row, int col)
-{
-	const char *v = db_get(res, row, col);
-
-	return arena_strdup(a, v != NULL ? v : "");
-}
-
-static const char *str_or_null(struct arena *a, const PGresult *res, int row, int col)
-{
-	const char *v = db_get(res, row, col);
-
-	return v != NULL ? arena_strdup(a, v) : NULL;
-}
-
 static double real_or_nan(const PGresult *res, int row, int col)
 {
 	const char *v = db_get(res, row, col);
@@ -407,42 +393,36 @@ static int store_exists(struct db *db, int64_t store_id, struct err *e)
 
 static int row_to_item(struct arena *a, const PGresult *res, int r, struct printers_item *it)
 {
+	bool nomem = false;
+
 	memset(it, 0, sizeof *it);
 	it->id = db_get_int64(res, r, 0, 0);
-	it->kind = str(a, res, r, 1);
-	it->name = str(a, res, r, 2);
-	it->model = str(a, res, r, 3);
-	it->address = str_or_null(a, res, r, 4);
-	it->mac = str_or_null(a, res, r, 5);
-	it->mac_status = str(a, res, r, 6);
-	it->snmp_version = str(a, res, r, 7);
+	it->kind = db_text(a, res, r, 1, &nomem);
+	it->name = db_text(a, res, r, 2, &nomem);
+	it->model = db_text(a, res, r, 3, &nomem);
+	it->address = db_text_or_null(a, res, r, 4, &nomem);
+	it->mac = db_text_or_null(a, res, r, 5, &nomem);
+	it->mac_status = db_text(a, res, r, 6, &nomem);
+	it->snmp_version = db_text(a, res, r, 7, &nomem);
 	it->snmp_port = (int)db_get_int64(res, r, 8, PRINTERS_DEFAULT_SNMP_PORT);
 	it->community_set = boolean(res, r, 9);
-	it->state = str(a, res, r, 10);
-	it->last_polled_at = str(a, res, r, 11);
-	it->last_seen_at = str(a, res, r, 12);
-	it->last_error = str(a, res, r, 13);
-	it->created_at = str(a, res, r, 14);
-	it->updated_at = str(a, res, r, 15);
+	it->state = db_text(a, res, r, 10, &nomem);
+	it->last_polled_at = db_text(a, res, r, 11, &nomem);
+	it->last_seen_at = db_text(a, res, r, 12, &nomem);
+	it->last_error = db_text(a, res, r, 13, &nomem);
+	it->created_at = db_text(a, res, r, 14, &nomem);
+	it->updated_at = db_text(a, res, r, 15, &nomem);
 	it->store.id = db_get_int64(res, r, 16, 0);
-	it->store.code = str(a, res, r, 17);
-	it->store.name = str(a, res, r, 18);
-	it->connection = str(a, res, r, 19);
-	it->host_pc = str_or_null(a, res, r, 20);
-	it->severity = str(a, res, r, 21);
-	it->circuit = str(a, res, r, 22);
+	it->store.code = db_text(a, res, r, 17, &nomem);
+	it->store.name = db_text(a, res, r, 18, &nomem);
+	it->connection = db_text(a, res, r, 19, &nomem);
+	it->host_pc = db_text_or_null(a, res, r, 20, &nomem);
+	it->severity = db_text(a, res, r, 21, &nomem);
+	it->circuit = db_text(a, res, r, 22, &nomem);
 	it->failures = (int)db_get_int64(res, r, 23, 0);
-	it->circuit_opened_at = str(a, res, r, 24);
-	it->read_at = str(a, res, r, 25);
-	if (it->kind == NULL || it->name == NULL || it->model == NULL || it->mac_status == NULL ||
-	    it->snmp_version == NULL || it->state == NULL || it->last_polled_at == NULL ||
-	    it->last_seen_at == NULL || it->last_error == NULL || it->created_at == NULL ||
-	    it->updated_at == NULL || it->store.code == NULL || it->store.name == NULL ||
-	    it->connection == NULL || it->severity == NULL || it->circuit == NULL ||
-	    it->circuit_opened_at == NULL || it->read_at == NULL ||
-	    (db_get(res, r, 4) != NULL && it->address == NULL) ||
-	    (db_get(res, r, 5) != NULL && it->mac == NULL) ||
-	    (db_get(res, r, 20) != NULL && it->host_pc == NULL))
+	it->circuit_opened_at = db_text(a, res, r, 24, &nomem);
+	it->read_at = db_text(a, res, r, 25, &nomem);
+	if (nomem)
 		return ERR_NOMEM;
 	it->online = strcmp(it->state, "online") == 0 || strcmp(it->state, "pending_offline") == 0;
 	return 0;
@@ -457,6 +437,7 @@ static int collect_item(struct arena *a, const PGresult *res, int r, void *it)
 static int load_colours(struct db *db, struct arena *a, struct printers_item *items, size_t n,
 			struct err *e)
 {
+	bool nomem = false;
 	PGresult *res = NULL;
 	char *ids;
 	size_t len = 0, cap = n * 21 + 3;
@@ -491,12 +472,12 @@ static int load_colours(struct db *db, struct arena *a, struct printers_item *it
 			if (items[i].id != id || items[i].n_colours >= PRINTERS_COLOURS)
 				continue;
 			c = &items[i].colours[items[i].n_colours];
-			c->colour = str(a, res, r, 1);
+			c->colour = db_text(a, res, r, 1, &nomem);
 			c->percent = real_or_nan(res, r, 2);
-			c->state = str(a, res, r, 3);
+			c->state = db_text(a, res, r, 3, &nomem);
 			c->supply_index = db_get_int64(res, r, 4, 0);
-			c->name = str(a, res, r, 5);
-			if (c->colour == NULL || c->state == NULL || c->name == NULL) {
+			c->name = db_text(a, res, r, 5, &nomem);
+			if (nomem) {
 				PQclear(res);
 				return err_set(e, ERR_NOMEM, "out of memory");
 			}
@@ -574,6 +555,7 @@ int printers_list(struct db *db, struct arena *a, const struct printers_filter *
 static int load_supplies(struct db *db, struct arena *a, int64_t id, struct printers_full *out,
 			 struct err *e)
 {
+	bool nomem = false;
 	char ids[24];
 	const char *p[1] = { id_text(id, ids) };
 	PGresult *res = NULL;
@@ -596,23 +578,22 @@ static int load_supplies(struct db *db, struct arena *a, int64_t id, struct prin
 		struct printers_supply *s = &out->supplies[r];
 
 		s->supply_index = db_get_int64(res, r, 0, 0);
-		s->description = str(a, res, r, 1);
+		s->description = db_text(a, res, r, 1, &nomem);
 		s->type = (int)db_get_int64(res, r, 2, 0);
 		s->type_name = s->type > 0 ? printer_supply_type_name(s->type) : NULL;
-		s->class_ = str(a, res, r, 3);
+		s->class_ = db_text(a, res, r, 3, &nomem);
 		s->unit = (int)db_get_int64(res, r, 4, 0);
 		s->has_max = db_get(res, r, 5) != NULL;
 		s->max_capacity = db_get_int64(res, r, 5, 0);
 		s->has_level = db_get(res, r, 6) != NULL;
 		s->level = db_get_int64(res, r, 6, 0);
-		s->state = str(a, res, r, 7);
+		s->state = db_text(a, res, r, 7, &nomem);
 		s->percent = real_or_nan(res, r, 8);
 		s->fullness = real_or_nan(res, r, 9);
-		s->colour = str_or_null(a, res, r, 10);
+		s->colour = db_text_or_null(a, res, r, 10, &nomem);
 		s->is_toner = boolean(res, r, 11);
 		s->is_receptacle = boolean(res, r, 12);
-		if (s->description == NULL || s->class_ == NULL || s->state == NULL ||
-		    (db_get(res, r, 10) != NULL && s->colour == NULL)) {
+		if (nomem) {
 			PQclear(res);
 			return err_set(e, ERR_NOMEM, "out of memory");
 		}
@@ -625,6 +606,7 @@ static int load_supplies(struct db *db, struct arena *a, int64_t id, struct prin
 int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_full *out,
 		 struct err *e)
 {
+	bool nomem = false;
 	char ids[24];
 	const char *p[1] = { id_text(id, ids) };
 	struct printers_details *d = &out->details;
@@ -650,11 +632,11 @@ int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_ful
 		PQclear(res);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	d->vendor = str(a, res, 0, c);
-	d->serial = str(a, res, 0, c + 1);
-	d->firmware = str(a, res, 0, c + 2);
-	d->sys_name = str(a, res, 0, c + 3);
-	d->sys_descr = str(a, res, 0, c + 4);
+	d->vendor = db_text(a, res, 0, c, &nomem);
+	d->serial = db_text(a, res, 0, c + 1, &nomem);
+	d->firmware = db_text(a, res, 0, c + 2, &nomem);
+	d->sys_name = db_text(a, res, 0, c + 3, &nomem);
+	d->sys_descr = db_text(a, res, 0, c + 4, &nomem);
 	d->page_count = db_get_int64(res, 0, c + 5, -1);
 	d->device_status = (int)db_get_int64(res, 0, c + 6, 0);
 	d->device_status_name = d->device_status > 0 ? printer_device_status_name(d->device_status)
@@ -673,14 +655,12 @@ int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_ful
 	}
 	d->severity = out->item.severity;
 	d->port_9100_open = db_get(res, 0, c + 9) == NULL ? -1 : boolean(res, 0, c + 9) ? 1 : 0;
-	d->foreign_mac = str_or_null(a, res, 0, c + 10);
-	d->read_at = str(a, res, 0, c + 11);
+	d->foreign_mac = db_text_or_null(a, res, 0, c + 10, &nomem);
+	d->read_at = db_text(a, res, 0, c + 11, &nomem);
 	d->read_age_seconds = db_get_int64(res, 0, c + 12, -1);
 	if (d->read_age_seconds < -1)
 		d->read_age_seconds = 0;  /* clock of the reading slightly ahead */
-	if (d->vendor == NULL || d->serial == NULL || d->firmware == NULL || d->sys_name == NULL ||
-	    d->sys_descr == NULL || d->read_at == NULL ||
-	    (db_get(res, 0, c + 10) != NULL && d->foreign_mac == NULL)) {
+	if (nomem) {
 		PQclear(res);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
@@ -688,6 +668,20 @@ int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_ful
 	if ((rc = load_colours(db, a, &out->item, 1, e)) != 0)
 		return rc;
 	return load_supplies(db, a, id, out, e);
+}
+
+/* A printer's reference from the first row of res: kind, name, address, store id. */
+static int ref_from_row(struct arena *a, const PGresult *res, int64_t id,
+			struct printers_ref *ref, struct err *e)
+{
+	bool nomem = false;
+
+	ref->id = id;
+	ref->kind = db_text(a, res, 0, 0, &nomem);
+	ref->name = db_text(a, res, 0, 1, &nomem);
+	ref->address = db_text_or_null(a, res, 0, 2, &nomem);
+	ref->store_id = db_get_int64(res, 0, 3, 0);
+	return nomem ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
 int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_ref *ref,
@@ -707,15 +701,9 @@ int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_
 		PQclear(res);
 		return err_set(e, ERR_NOTFOUND, "no such printer");
 	}
-	ref->id = id;
-	ref->kind = str(a, res, 0, 0);
-	ref->name = str(a, res, 0, 1);
-	ref->address = str_or_null(a, res, 0, 2);
-	ref->store_id = db_get_int64(res, 0, 3, 0);
+	rc = ref_from_row(a, res, id, ref, e);
 	PQclear(res);
-	if (ref->kind == NULL || ref->name == NULL)
-		return err_set(e, ERR_NOMEM, "out of memory");
-	return 0;
+	return rc;
 }
 
 /* ---- history ---- */
@@ -723,6 +711,7 @@ int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_
 int printers_history(struct db *db, struct arena *a, int64_t id, int days,
 		     struct printers_history *out, struct err *e)
 {
+	bool nomem = false;
 	char ids[24], ds[16], maxs[16];
 	const char *p[3] = { id_text(id, ids), ds, maxs };
 	PGresult *res = NULL;
@@ -775,20 +764,16 @@ int printers_history(struct db *db, struct arena *a, int64_t id, int days,
 				struct printers_history_series *hs = &series[ns++];
 
 				hs->supply_index = si;
-				hs->description = str(a, res, r, 1);
-				hs->colour = str_or_null(a, res, r, 2);
+				hs->description = db_text(a, res, r, 1, &nomem);
+				hs->colour = db_text_or_null(a, res, r, 2, &nomem);
 				hs->points = pt;
-				if (hs->description == NULL) {
-					PQclear(res);
-					return err_set(e, ERR_NOMEM, "out of memory");
-				}
 			}
-			pt->at = str(a, res, r, 3);
+			pt->at = db_text(a, res, r, 3, &nomem);
 			pt->has_level = db_get(res, r, 4) != NULL;
 			pt->level = db_get_int64(res, r, 4, 0);
 			pt->percent = real_or_nan(res, r, 5);
-			pt->state = str(a, res, r, 6);
-			if (pt->at == NULL || pt->state == NULL) {
+			pt->state = db_text(a, res, r, 6, &nomem);
+			if (nomem) {
 				PQclear(res);
 				return err_set(e, ERR_NOMEM, "out of memory");
 			}
@@ -810,9 +795,9 @@ int printers_history(struct db *db, struct arena *a, int64_t id, int days,
 	if (rc != 0)
 		return rc;
 	rows = PQntuples(res);
-	out->since = str(a, res, 0, 0);
+	out->since = db_text(a, res, 0, 0, &nomem);
 	out->per_day = arena_zalloc(a, sizeof *out->per_day * (size_t)(rows > 0 ? rows : 1));
-	if (out->since == NULL || out->per_day == NULL) {
+	if (nomem || out->per_day == NULL) {
 		PQclear(res);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
@@ -822,7 +807,7 @@ int printers_history(struct db *db, struct arena *a, int64_t id, int days,
 		if (db_get(res, r, 1) == NULL)   /* the row of the empty window */
 			continue;
 		d = &out->per_day[out->n_days++];
-		d->day = str(a, res, r, 1);
+		d->day = db_text(a, res, r, 1, &nomem);
 		d->up = db_get_int64(res, r, 2, 0);
 		d->down = db_get_int64(res, r, 3, 0);
 		if (d->day == NULL) {
@@ -904,6 +889,7 @@ fail:
 int printers_update(struct db *db, const struct config *cfg, struct arena *a, int64_t id,
 		    const struct printers_input *in, unsigned *changed, struct err *e)
 {
+	bool nomem = false;
 	struct printers_input base = { 0 };
 	struct printers_valid val;
 	const struct printers_input *v = &val.v;
@@ -935,21 +921,17 @@ int printers_update(struct db *db, const struct config *cfg, struct arena *a, in
 			goto fail;
 		}
 		base.set = PRINTERS_F_ALL;
-		base.kind = str(a, res, 0, 0);
-		base.name = str(a, res, 0, 1);
-		base.model = str(a, res, 0, 2);
-		base.address = str_or_null(a, res, 0, 3);
-		base.connection = str(a, res, 0, 4);
-		base.host_pc = str_or_null(a, res, 0, 5);
+		base.kind = db_text(a, res, 0, 0, &nomem);
+		base.name = db_text(a, res, 0, 1, &nomem);
+		base.model = db_text(a, res, 0, 2, &nomem);
+		base.address = db_text_or_null(a, res, 0, 3, &nomem);
+		base.connection = db_text(a, res, 0, 4, &nomem);
+		base.host_pc = db_text_or_null(a, res, 0, 5, &nomem);
 		base.store_id = db_get_int64(res, 0, 6, 0);
-		base.snmp_version = str(a, res, 0, 7);
+		base.snmp_version = db_text(a, res, 0, 7, &nomem);
 		base.snmp_port = db_get_int64(res, 0, 8, PRINTERS_DEFAULT_SNMP_PORT);
-		base.mac = str_or_null(a, res, 0, 9);
-		if (base.kind == NULL || base.name == NULL || base.model == NULL ||
-		    base.connection == NULL || base.snmp_version == NULL ||
-		    (base.address == NULL && db_get(res, 0, 3) != NULL) ||
-		    (base.host_pc == NULL && db_get(res, 0, 5) != NULL) ||
-		    (base.mac == NULL && db_get(res, 0, 9) != NULL)) {
+		base.mac = db_text_or_null(a, res, 0, 9, &nomem);
+		if (nomem) {
 			PQclear(res);
 			rc = err_set(e, ERR_NOMEM, "out of memory");
 			goto fail;
@@ -1040,15 +1022,7 @@ int printers_delete(struct db *db, struct arena *a, int64_t id, struct printers_
 		PQclear(res);
 		return err_set(e, ERR_NOTFOUND, "no such printer");
 	}
-	if (ref != NULL) {
-		ref->id = id;
-		ref->kind = str(a, res, 0, 0);
-		ref->name = str(a, res, 0, 1);
-		ref->address = str_or_null(a, res, 0, 2);
-		ref->store_id = db_get_int64(res, 0, 3, 0);
-	}
+	rc = ref != NULL ? ref_from_row(a, res, id, ref, e) : 0;
 	PQclear(res);
-	if (ref != NULL && (ref->kind == NULL || ref->name == NULL))
-		return err_set(e, ERR_NOMEM, "out of memory");
-	return 0;
+	return rc;
 }

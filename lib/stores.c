@@ -176,13 +176,6 @@ int store_search_check(const char *q, struct err *e)
 
 /* ---- rows ---- */
 
-static const char *col(struct arena *a, const PGresult *res, int row, int c)
-{
-	const char *v = db_get(res, row, c);
-
-	return arena_strdup(a, v != NULL ? v : "");
-}
-
 static void counts_at(const PGresult *res, int row, int first, struct store_counts *c)
 {
 	c->total = db_get_int64(res, row, first, 0);
@@ -231,16 +224,17 @@ static int collect_store(struct arena *a, const PGresult *res, int row, void *s)
 
 static int row_to_store(struct arena *a, const PGresult *res, int row, struct store *s)
 {
+	bool nomem = false;
+
 	memset(s, 0, sizeof *s);
 	s->id = db_get_int64(res, row, 0, 0);
-	s->code = col(a, res, row, 1);
-	s->name = col(a, res, row, 2);
-	s->notes = col(a, res, row, 4);
-	s->created_at = col(a, res, row, 5);
-	s->updated_at = col(a, res, row, 6);
+	s->code = db_text(a, res, row, 1, &nomem);
+	s->name = db_text(a, res, row, 2, &nomem);
+	s->notes = db_text(a, res, row, 4, &nomem);
+	s->created_at = db_text(a, res, row, 5, &nomem);
+	s->updated_at = db_text(a, res, row, 6, &nomem);
 	counts_at(res, row, 7, &s->devices);
-	if (s->code == NULL || s->name == NULL || s->notes == NULL || s->created_at == NULL ||
-	    s->updated_at == NULL)
+	if (nomem)
 		return ERR_NOMEM;
 	return split_subnets(a, db_get(res, row, 3) != NULL ? db_get(res, row, 3) : "", s);
 }
@@ -518,24 +512,21 @@ int stores_health(struct db *db, int64_t id, struct store_health *h, struct err 
 static int row_to_device(struct arena *a, const PGresult *res, int row, struct store_device *d)
 {
 	const char *problem = db_get(res, row, 11);
+	bool nomem = false;
 
 	d->id = db_get_int64(res, row, 0, 0);
-	d->kind = col(a, res, row, 1);
-	d->name = col(a, res, row, 2);
-	d->model = col(a, res, row, 3);
-	d->address = col(a, res, row, 4);
-	d->mac = col(a, res, row, 5);
-	d->mac_status = col(a, res, row, 6);
-	d->state = col(a, res, row, 7);
-	d->last_polled_at = col(a, res, row, 8);
-	d->last_seen_at = col(a, res, row, 9);
-	d->last_error = col(a, res, row, 10);
+	d->kind = db_text(a, res, row, 1, &nomem);
+	d->name = db_text(a, res, row, 2, &nomem);
+	d->model = db_text(a, res, row, 3, &nomem);
+	d->address = db_text(a, res, row, 4, &nomem);
+	d->mac = db_text(a, res, row, 5, &nomem);
+	d->mac_status = db_text(a, res, row, 6, &nomem);
+	d->state = db_text(a, res, row, 7, &nomem);
+	d->last_polled_at = db_text(a, res, row, 8, &nomem);
+	d->last_seen_at = db_text(a, res, row, 9, &nomem);
+	d->last_error = db_text(a, res, row, 10, &nomem);
 	d->problem = problem != NULL && problem[0] == 't';
-	if (d->kind == NULL || d->name == NULL || d->model == NULL || d->address == NULL ||
-	    d->mac == NULL || d->mac_status == NULL || d->state == NULL ||
-	    d->last_polled_at == NULL || d->last_seen_at == NULL || d->last_error == NULL)
-		return ERR_NOMEM;
-	return 0;
+	return nomem ? ERR_NOMEM : 0;
 }
 
 int stores_devices(struct db *db, struct arena *a, int64_t id, enum store_device_order order,

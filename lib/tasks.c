@@ -119,46 +119,39 @@ static const char task_select[] =
 	"coalesce(nullif(u.full_name, ''), u.email, ''), coalesce(t.trace_id, '') "
 	"FROM tasks t LEFT JOIN users u ON u.id = t.requested_by ";
 
-static const char *col(struct arena *a, const PGresult *r, int row, int c)
+/* A scope's store or kind: "" is "any" (NULL). */
+static const char *scope_part(struct arena *a, const PGresult *r, int row, int c, bool *nomem)
 {
 	const char *v = db_get(r, row, c);
 
-	return arena_strdup(a, v != NULL ? v : "");
-}
-
-static const char *col_or_null(struct arena *a, const PGresult *r, int row, int c)
-{
-	const char *v = db_get(r, row, c);
-
-	return v == NULL || v[0] == '\0' ? NULL : arena_strdup(a, v);
+	return v == NULL || v[0] == '\0' ? NULL : db_text(a, r, row, c, nomem);
 }
 
 static int read_task(struct arena *a, const PGresult *r, int row, struct task *t)
 {
+	bool nomem = false;
+
 	t->id = db_get_int64(r, row, 0, 0);
-	t->kind = col(a, r, row, 1);
-	t->state = col(a, r, row, 2);
-	t->scope.store = col_or_null(a, r, row, 3);
-	t->scope.kind = col_or_null(a, r, row, 4);
+	t->kind = db_text(a, r, row, 1, &nomem);
+	t->state = db_text(a, r, row, 2, &nomem);
+	t->scope.store = scope_part(a, r, row, 3, &nomem);
+	t->scope.kind = scope_part(a, r, row, 4, &nomem);
 	t->done = db_get_int64(r, row, 5, 0);
 	t->total = db_get_int64(r, row, 6, 0);
-	t->note = col(a, r, row, 7);
-	t->created_at = col(a, r, row, 8);
-	t->started_at = col(a, r, row, 9);
-	t->finished_at = col(a, r, row, 10);
-	t->updated_at = col(a, r, row, 11);
+	t->note = db_text(a, r, row, 7, &nomem);
+	t->created_at = db_text(a, r, row, 8, &nomem);
+	t->started_at = db_text(a, r, row, 9, &nomem);
+	t->finished_at = db_text(a, r, row, 10, &nomem);
+	t->updated_at = db_text(a, r, row, 11, &nomem);
 	t->heartbeat_age = db_get_int64(r, row, 12, 0);
 	t->pid = (int)db_get_int64(r, row, 13, 0);
-	t->host = col(a, r, row, 14);
-	t->result = col(a, r, row, 15);
-	t->error = col(a, r, row, 16);
+	t->host = db_text(a, r, row, 14, &nomem);
+	t->result = db_text(a, r, row, 15, &nomem);
+	t->error = db_text(a, r, row, 16, &nomem);
 	t->requested_by = db_get_int64(r, row, 17, 0);
-	t->requested_by_name = col(a, r, row, 18);
-	t->trace_id = col(a, r, row, 19);
-	if (t->kind == NULL || t->state == NULL || t->note == NULL || t->created_at == NULL ||
-	    t->started_at == NULL || t->finished_at == NULL || t->updated_at == NULL ||
-	    t->host == NULL || t->result == NULL || t->error == NULL ||
-	    t->requested_by_name == NULL || t->trace_id == NULL)
+	t->requested_by_name = db_text(a, r, row, 18, &nomem);
+	t->trace_id = db_text(a, r, row, 19, &nomem);
+	if (nomem)
 		return ERR_NOMEM;
 	return 0;
 }
@@ -173,6 +166,7 @@ int tasks_resolve_store(struct db *db, struct arena *a, const char *store, const
 {
 	const char *p[1] = { store };
 	PGresult *r = NULL;
+	bool nomem = false;
 	int rc;
 
 	*code = NULL;
@@ -188,9 +182,9 @@ int tasks_resolve_store(struct db *db, struct arena *a, const char *store, const
 		PQclear(r);
 		return err_set(e, ERR_NOTFOUND, "no such store: %.64s", store);
 	}
-	*code = col(a, r, 0, 0);
+	*code = db_text(a, r, 0, 0, &nomem);
 	PQclear(r);
-	return *code != NULL ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+	return nomem ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
 int tasks_find_active(struct db *db, const char *kind, const struct task_scope *scope,

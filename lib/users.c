@@ -81,13 +81,6 @@ int user_name_check(const char *name, struct err *e)
 	return 0;
 }
 
-static const char *col(struct arena *a, const PGresult *res, int row, int c)
-{
-	const char *v = db_get(res, row, c);
-
-	return arena_strdup(a, v != NULL ? v : "");
-}
-
 static int row_to_user(struct arena *a, const PGresult *res, int row, struct user *u);
 
 static int collect_user(struct arena *a, const PGresult *res, int row, void *u)
@@ -98,20 +91,18 @@ static int collect_user(struct arena *a, const PGresult *res, int row, void *u)
 static int row_to_user(struct arena *a, const PGresult *res, int row, struct user *u)
 {
 	const char *active = db_get(res, row, 4);
+	bool nomem = false;
 
 	u->id = db_get_int64(res, row, 0, 0);
-	u->email = col(a, res, row, 1);
-	u->full_name = col(a, res, row, 2);
+	u->email = db_text(a, res, row, 1, &nomem);
+	u->full_name = db_text(a, res, row, 2, &nomem);
 	u->role = user_role_parse(db_get(res, row, 3));
 	u->is_active = active != NULL && active[0] == 't';
-	u->language = col(a, res, row, 5);
-	u->created_at = col(a, res, row, 6);
-	u->updated_at = col(a, res, row, 7);
-	u->last_login_at = col(a, res, row, 8);
-	if (u->email == NULL || u->full_name == NULL || u->language == NULL || u->created_at == NULL ||
-	    u->updated_at == NULL || u->last_login_at == NULL)
-		return ERR_NOMEM;
-	return 0;
+	u->language = db_text(a, res, row, 5, &nomem);
+	u->created_at = db_text(a, res, row, 6, &nomem);
+	u->updated_at = db_text(a, res, row, 7, &nomem);
+	u->last_login_at = db_text(a, res, row, 8, &nomem);
+	return nomem ? ERR_NOMEM : 0;
 }
 
 /* Run a query expected to give at most one user row. */
@@ -128,8 +119,10 @@ static int one_user(struct db *db, struct arena *a, const char *sql, int n, cons
 	} else {
 		rc = row_to_user(a, res, 0, u);
 		if (rc == 0 && extra != NULL) {
-			*extra = col(a, res, 0, extra_col);
-			if (*extra == NULL)
+			bool nomem = false;
+
+			*extra = db_text(a, res, 0, extra_col, &nomem);
+			if (nomem)
 				rc = ERR_NOMEM;
 		}
 		if (rc != 0)

@@ -1,5 +1,6 @@
 #include "unit.h"
 
+#include "arena.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -138,6 +139,38 @@ static void result_helpers_bounds_and_numbers(void **state)
 	PQclear(r);
 }
 
+/* Copies into the arena; NULL stays NULL only in the _or_null form; a full arena is remembered. */
+static void text_copies_and_the_sticky_nomem(void **state)
+{
+	PGresult *r = make_result();
+	struct arena *a = arena_new(4096, 4096);
+	const char *t;
+	bool nomem = false;
+
+	(void)state;
+	assert_non_null(a);
+	t = db_text(a, r, 0, 1, &nomem);
+	assert_string_equal(t, "text");
+	assert_ptr_not_equal(t, db_get(r, 0, 1));          /* a copy: lives after PQclear */
+	assert_string_equal(db_text(a, r, 1, 1, &nomem), "");   /* NULL reads as "" */
+	assert_null(db_text_or_null(a, r, 1, 1, &nomem));       /* or stays NULL */
+	assert_string_equal(db_text_or_null(a, r, 2, 1, &nomem), "");
+	assert_string_equal(db_text(a, r, 9, 9, &nomem), "");   /* out of range: as NULL */
+	assert_false(nomem);
+	/* Fill the arena: the next copy fails and says so, and the flag stays set. */
+	while (arena_alloc(a, 64) != NULL)
+		;
+	assert_null(db_text(a, r, 0, 1, &nomem));
+	assert_true(nomem);
+	nomem = false;
+	assert_null(db_text_or_null(a, r, 0, 1, &nomem));
+	assert_true(nomem);
+	assert_null(db_text_or_null(a, r, 1, 1, &nomem));       /* NULL needs no room */
+	assert_true(nomem);
+	arena_free(a);
+	PQclear(r);
+}
+
 /* Settings whose server is a unix socket directory that does not exist: nothing to reach. */
 static const char *no_server_env(const char *name)
 {
@@ -188,6 +221,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(classify_sqlstate_table),
 	cmocka_unit_test(result_helpers_without_a_result),
 	cmocka_unit_test(result_helpers_bounds_and_numbers),
+	cmocka_unit_test(text_copies_and_the_sticky_nomem),
 	cmocka_unit_test(unreachable_server_fails_fast_as_db_down),
 };
 
