@@ -150,6 +150,14 @@ static bool same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* s when it is a or b, as that static string (the input may be freed); else NULL. */
+static const char *one_of(const char *s, const char *a, const char *b)
+{
+	if (s == NULL)
+		return NULL;
+	return strcmp(s, a) == 0 ? a : strcmp(s, b) == 0 ? b : NULL;
+}
+
 static bool is_set(const struct printers_input *in, enum printers_field f)
 {
 	return (in->set & (unsigned)f) != 0;
@@ -219,12 +227,9 @@ int printers_check(const struct printers_input *in, const struct printers_input 
 				       "192.168.1.20)");
 		v->address = s;
 	}
-	if (is_set(in, PRINTERS_F_CONNECTION)) {
-		if (in->connection == NULL ||
-		    (strcmp(in->connection, "ip") != 0 && strcmp(in->connection, "usb") != 0))
-			return err_set(e, ERR_INVALID, "connection: must be \"ip\" or \"usb\"");
-		v->connection = strcmp(in->connection, "ip") == 0 ? "ip" : "usb";
-	}
+	if (is_set(in, PRINTERS_F_CONNECTION) &&
+	    (v->connection = one_of(in->connection, "ip", "usb")) == NULL)
+		return err_set(e, ERR_INVALID, "connection: must be \"ip\" or \"usb\"");
 	if (is_set(in, PRINTERS_F_HOST_PC)) {
 		if (!trimmed_optional(a, in->host_pc, &s))
 			return err_set(e, ERR_NOMEM, "out of memory");
@@ -239,12 +244,9 @@ int printers_check(const struct printers_input *in, const struct printers_input 
 			return err_set(e, ERR_INVALID, "store_id: must be a store's id, or null");
 		v->store_id = in->store_id;
 	}
-	if (is_set(in, PRINTERS_F_SNMP_VERSION)) {
-		if (in->snmp_version == NULL ||
-		    (strcmp(in->snmp_version, "1") != 0 && strcmp(in->snmp_version, "2c") != 0))
-			return err_set(e, ERR_INVALID, "snmp_version: must be \"1\" or \"2c\"");
-		v->snmp_version = strcmp(in->snmp_version, "1") == 0 ? "1" : "2c";
-	}
+	if (is_set(in, PRINTERS_F_SNMP_VERSION) &&
+	    (v->snmp_version = one_of(in->snmp_version, "1", "2c")) == NULL)
+		return err_set(e, ERR_INVALID, "snmp_version: must be \"1\" or \"2c\"");
 	if (is_set(in, PRINTERS_F_SNMP_PORT)) {
 		if (in->snmp_port < 1 || in->snmp_port > 65535)
 			return err_set(e, ERR_INVALID, "snmp_port: must be 1 to 65535");
