@@ -331,6 +331,21 @@ int64_t db_get_int64(const PGresult *res, int row, int col, int64_t dflt)
 	return v;
 }
 
+int db_exec_found(struct db *db, const char *sql, int n, const char *const *params,
+		  PGresult **res, const char *what, struct err *e)
+{
+	int rc = db_exec(db, sql, n, params, res, e);
+
+	if (rc != 0)
+		return rc;
+	if (PQntuples(*res) == 0) {
+		PQclear(*res);
+		*res = NULL;
+		return err_set(e, ERR_NOTFOUND, "no such %s", what);
+	}
+	return 0;
+}
+
 bool db_get_bool(const PGresult *res, int row, int col, bool dflt)
 {
 	const char *s = db_get(res, row, col);

@@ -54,6 +54,14 @@ PGconn *db_conn(struct db *db);
 int db_exec(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
 	    struct err *e);
 
+/*
+ * db_exec_found — db_exec for a statement about one thing (a SELECT by id, an UPDATE or
+ * DELETE … RETURNING): no row is ERR_NOTFOUND "no such <what>" (nothing left to clear);
+ * otherwise as db_exec, *res holding at least one row.
+ */
+int db_exec_found(struct db *db, const char *sql, int n, const char *const *params,
+		  PGresult **res, const char *what, struct err *e);
+
 /* db_exec_script — run a multi-statement script with PQexec (migrations only). */
 int db_exec_script(struct db *db, const char *sql, struct err *e);
 

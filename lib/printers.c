@@ -616,20 +616,16 @@ int printers_get(struct db *db, struct arena *a, int64_t id, struct printers_ful
 	int rc, c = ITEM_NCOLS;
 
 	memset(out, 0, sizeof *out);
-	rc = db_exec(db,
+	rc = db_exec_found(db,
 		     "SELECT " ITEM_COLUMNS ", coalesce(p.vendor, ''), coalesce(p.serial, ''), "
 		     "coalesce(p.firmware, ''), coalesce(p.sys_name, ''), coalesce(p.sys_descr, ''), "
 		     "p.page_count, p.device_status, p.printer_status, coalesce(p.error_bits, 0), "
 		     "p.port_9100_open, p.foreign_mac::text, coalesce(" ISO("d.last_read_at") ", ''), "
 		     "floor(extract(epoch FROM now() - d.last_read_at))::bigint"
 		     ITEM_FROM "WHERE d.id = $1 AND d.kind IN " KINDS,
-		     1, p, &res, e);
+		     1, p, &res, "printer", e);
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return err_set(e, ERR_NOTFOUND, "no such printer");
-	}
 	if (row_to_item(a, res, 0, &out->item) != 0) {
 		PQclear(res);
 		return err_set(e, ERR_NOMEM, "out of memory");
@@ -692,17 +688,13 @@ int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_
 	char ids[24];
 	const char *p[1] = { id_text(id, ids) };
 	PGresult *res = NULL;
-	int rc = db_exec(db,
-			 "SELECT kind, name, address, coalesce(store_id, 0) FROM devices "
-			 "WHERE id = $1 AND kind IN " KINDS,
-			 1, p, &res, e);
+	int rc = db_exec_found(db,
+			       "SELECT kind, name, address, coalesce(store_id, 0) FROM devices "
+			       "WHERE id = $1 AND kind IN " KINDS,
+			       1, p, &res, "printer", e);
 
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return err_set(e, ERR_NOTFOUND, "no such printer");
-	}
 	rc = ref_from_row(a, res, id, ref, e);
 	PQclear(res);
 	return rc;
@@ -908,20 +900,15 @@ int printers_update(struct db *db, const struct config *cfg, struct arena *a, in
 	{
 		const char *p[1] = { id_text(id, ids) };
 
-		rc = db_exec(db,
-			     "SELECT d.kind, d.name, d.model, d.address, coalesce(p.connection, 'ip'), "
-			     "p.host_pc, coalesce(d.store_id, 0), d.snmp_version, d.snmp_port, "
-			     "d.mac::text "
-			     "FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "
-			     "WHERE d.id = $1 AND d.kind IN " KINDS " FOR UPDATE OF d",
-			     1, p, &res, e);
+		rc = db_exec_found(db,
+				   "SELECT d.kind, d.name, d.model, d.address, "
+				   "coalesce(p.connection, 'ip'), p.host_pc, coalesce(d.store_id, 0), "
+				   "d.snmp_version, d.snmp_port, d.mac::text "
+				   "FROM devices d LEFT JOIN printer_details p ON p.device_id = d.id "
+				   "WHERE d.id = $1 AND d.kind IN " KINDS " FOR UPDATE OF d",
+				   1, p, &res, "printer", e);
 		if (rc != 0)
 			goto fail;
-		if (PQntuples(res) != 1) {
-			PQclear(res);
-			rc = err_set(e, ERR_NOTFOUND, "no such printer");
-			goto fail;
-		}
 		base.set = PRINTERS_F_ALL;
 		base.kind = db_text(a, res, 0, 0, &nomem);
 		base.name = db_text(a, res, 0, 1, &nomem);
@@ -1013,17 +1000,13 @@ int printers_delete(struct db *db, struct arena *a, int64_t id, struct printers_
 	char ids[24];
 	const char *p[1] = { id_text(id, ids) };
 	PGresult *res = NULL;
-	int rc = db_exec(db,
-			 "DELETE FROM devices WHERE id = $1 AND kind IN " KINDS " "
-			 "RETURNING kind, name, address, coalesce(store_id, 0)",
-			 1, p, &res, e);
+	int rc = db_exec_found(db,
+			       "DELETE FROM devices WHERE id = $1 AND kind IN " KINDS " "
+			       "RETURNING kind, name, address, coalesce(store_id, 0)",
+			       1, p, &res, "printer", e);
 
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return err_set(e, ERR_NOTFOUND, "no such printer");
-	}
 	rc = ref != NULL ? ref_from_row(a, res, id, ref, e) : 0;
 	PQclear(res);
 	return rc;

@@ -245,13 +245,11 @@ static int one_store(struct db *db, struct arena *a, const char *sql, const char
 {
 	PGresult *res = NULL;
 	const char *p[1] = { param };
-	int rc = db_exec(db, sql, 1, p, &res, e);
+	int rc = db_exec_found(db, sql, 1, p, &res, "store", e);
 
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) == 0)
-		rc = err_set(e, ERR_NOTFOUND, "no such store");
-	else if (row_to_store(a, res, 0, s) != 0)
+	if (row_to_store(a, res, 0, s) != 0)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 	PQclear(res);
 	return rc;
@@ -380,12 +378,11 @@ static int lock_store(struct db *db, const char *ids, struct err *e)
 {
 	PGresult *res = NULL;
 	const char *p[1] = { ids };
-	int rc = db_exec(db, "SELECT id FROM stores WHERE id = $1 FOR UPDATE", 1, p, &res, e);
+	int rc = db_exec_found(db, "SELECT id FROM stores WHERE id = $1 FOR UPDATE", 1, p, &res,
+			       "store", e);
 
-	if (rc != 0)
-		return rc;
-	rc = PQntuples(res) == 0 ? err_set(e, ERR_NOTFOUND, "no such store") : 0;
-	PQclear(res);
+	if (rc == 0)
+		PQclear(res);
 	return rc;
 }
 
@@ -449,14 +446,10 @@ int stores_delete(struct db *db, struct arena *a, int64_t id, struct store *gone
 	if (rc != 0)
 		goto fail;
 	/* devices.store_id is ON DELETE SET NULL: the devices stay, without a store. */
-	rc = db_exec(db, "DELETE FROM stores WHERE id = $1 RETURNING id", 1, p, &res, e);
+	rc = db_exec_found(db, "DELETE FROM stores WHERE id = $1 RETURNING id", 1, p, &res,
+			   "store", e);
 	if (rc != 0)
 		goto fail;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		rc = err_set(e, ERR_NOTFOUND, "no such store");
-		goto fail;
-	}
 	PQclear(res);
 	return db_commit(db, e);
 fail:
@@ -550,14 +543,10 @@ int stores_devices(struct db *db, struct arena *a, int64_t id, enum store_device
 	snprintf(lim, sizeof lim, "%d", limit);
 	snprintf(off, sizeof off, "%d", offset);
 	*n = 0;
-	rc = db_exec(db, "SELECT (SELECT count(*) FROM devices WHERE store_id = s.id) FROM stores s "
-			 "WHERE s.id = $1", 1, p, &res, e);
+	rc = db_exec_found(db, "SELECT (SELECT count(*) FROM devices WHERE store_id = s.id) "
+			       "FROM stores s WHERE s.id = $1", 1, p, &res, "store", e);
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return err_set(e, ERR_NOTFOUND, "no such store");
-	}
 	*total = db_get_int64(res, 0, 0, 0);
 	PQclear(res);
 	rc = db_exec(db, sql[order == STORE_DEVICES_PROBLEMS_FIRST], 3, p, &res, e);

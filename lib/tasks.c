@@ -108,16 +108,17 @@ json_object *task_scope_json(const struct task_scope *s)
 #define SCOPE_OF(store, kind)                                                                   \
 	"jsonb_strip_nulls(jsonb_build_object('store', " store "::text, 'kind', " kind "::text))"
 
-static const char task_select[] =
-	"SELECT t.id, t.kind, t.state, coalesce(t.scope ->> 'store', ''), "
-	"coalesce(t.scope ->> 'kind', ''), t.progress_done, t.progress_total, "
-	"coalesce(t.progress_note, ''), " ISO("t.created_at") ", "
-	"coalesce(" ISO("t.started_at") ", ''), coalesce(" ISO("t.finished_at") ", ''), "
-	ISO("t.updated_at") ", greatest(0, extract(epoch FROM now() - t.updated_at))::bigint, "
-	"coalesce(t.pid, 0), coalesce(t.host, ''), coalesce(t.result::text, ''), "
-	"coalesce(t.error, ''), coalesce(t.requested_by, 0), "
-	"coalesce(nullif(u.full_name, ''), u.email, ''), coalesce(t.trace_id, '') "
-	"FROM tasks t LEFT JOIN users u ON u.id = t.requested_by ";
+/* The columns read_task() reads; the statements add their WHERE (compile-time text). */
+#define TASK_SELECT                                                                             \
+	"SELECT t.id, t.kind, t.state, coalesce(t.scope ->> 'store', ''), "                        \
+	"coalesce(t.scope ->> 'kind', ''), t.progress_done, t.progress_total, "                    \
+	"coalesce(t.progress_note, ''), " ISO("t.created_at") ", "                                 \
+	"coalesce(" ISO("t.started_at") ", ''), coalesce(" ISO("t.finished_at") ", ''), "          \
+	ISO("t.updated_at") ", greatest(0, extract(epoch FROM now() - t.updated_at))::bigint, "    \
+	"coalesce(t.pid, 0), coalesce(t.host, ''), coalesce(t.result::text, ''), "                 \
+	"coalesce(t.error, ''), coalesce(t.requested_by, 0), "                                     \
+	"coalesce(nullif(u.full_name, ''), u.email, ''), coalesce(t.trace_id, '') "                \
+	"FROM tasks t LEFT JOIN users u ON u.id = t.requested_by "
 
 /* A scope's store or kind: "" is "any" (NULL). */
 static const char *scope_part(struct arena *a, const PGresult *r, int row, int c, bool *nomem)
@@ -255,13 +256,9 @@ int tasks_get(struct db *db, struct arena *a, int64_t id, struct task *t, struct
 	int rc;
 
 	id_text(idt, id);
-	rc = db_exec(db, arena_printf(a, "%sWHERE t.id = $1", task_select), 1, p, &r, e);
+	rc = db_exec_found(db, TASK_SELECT "WHERE t.id = $1", 1, p, &r, "task", e);
 	if (rc != 0)
 		return rc;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return err_set(e, ERR_NOTFOUND, "no such task");
-	}
 	rc = read_task(a, r, 0, t);
 	PQclear(r);
 	return rc == 0 ? 0 : err_set(e, rc, "out of memory");
@@ -289,9 +286,9 @@ int tasks_list(struct db *db, struct arena *a, const struct tasks_filter *f, str
 	*total = db_get_int64(r, 0, 0, 0);
 	PQclear(r);
 	rc = db_exec(db,
-		     arena_printf(a, "%sWHERE ($1::text IS NULL OR t.state = $1) "
-				  "AND ($2::text IS NULL OR t.kind = $2) "
-				  "ORDER BY t.id DESC LIMIT $3::int OFFSET $4::int", task_select),
+		     TASK_SELECT "WHERE ($1::text IS NULL OR t.state = $1) "
+		     "AND ($2::text IS NULL OR t.kind = $2) "
+		     "ORDER BY t.id DESC LIMIT $3::int OFFSET $4::int",
 		     4, p, &r, e);
 	if (rc != 0)
 		return rc;

@@ -110,24 +110,17 @@ static int one_user(struct db *db, struct arena *a, const char *sql, int n, cons
 		    struct user *u, int extra_col, const char **extra, struct err *e)
 {
 	PGresult *res = NULL;
-	int rc = db_exec(db, sql, n, p, &res, e);
+	bool nomem = false;
+	int rc = db_exec_found(db, sql, n, p, &res, "user", e);
 
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) == 0) {
-		rc = err_set(e, ERR_NOTFOUND, "no such user");
-	} else {
-		rc = row_to_user(a, res, 0, u);
-		if (rc == 0 && extra != NULL) {
-			bool nomem = false;
-
-			*extra = db_text(a, res, 0, extra_col, &nomem);
-			if (nomem)
-				rc = ERR_NOMEM;
-		}
-		if (rc != 0)
-			err_set(e, rc, "out of memory");
-	}
+	if (row_to_user(a, res, 0, u) != 0)
+		nomem = true;
+	else if (extra != NULL)
+		*extra = db_text(a, res, 0, extra_col, &nomem);
+	if (nomem)
+		rc = err_set(e, ERR_NOMEM, "out of memory");
 	PQclear(res);
 	return rc;
 }
@@ -329,14 +322,10 @@ int users_delete(struct db *db, int64_t id, struct err *e)
 					      "user an administrator first");
 		goto fail;
 	}
-	rc = db_exec(db, "DELETE FROM users WHERE id = $1 RETURNING id", 1, p, &res, e);
+	rc = db_exec_found(db, "DELETE FROM users WHERE id = $1 RETURNING id", 1, p, &res,
+			   "user", e);
 	if (rc != 0)
 		goto fail;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		rc = err_set(e, ERR_NOTFOUND, "no such user");
-		goto fail;
-	}
 	PQclear(res);
 	return db_commit(db, e);
 fail:
