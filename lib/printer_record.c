@@ -20,14 +20,14 @@ static const char up_sql[] =
 	"       model = CASE WHEN x.model <> '' THEN x.model ELSE d.model END, "
 	"       mac = coalesce(x.mac::macaddr, d.mac), "
 	"       mac_status = CASE WHEN x.mac IS NOT NULL THEN 'verified' ELSE d.mac_status END "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, last_error text, model text, mac text, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, last_error text, model text, mac text, "
 	"       read boolean) "
 	"WHERE d.id = x.id";
 
 static const char down_sql[] =
 	"UPDATE devices d SET state = x.state, last_polled_at = now(), last_error = x.why, "
 	"       mac_status = CASE WHEN x.mismatch THEN 'mismatch' ELSE d.mac_status END "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, state text, why text, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, state text, why text, "
 	"       mismatch boolean) "
 	"WHERE d.id = x.id";
 
@@ -40,7 +40,7 @@ static const char details_sql[] =
 	"       x.device_status, x.printer_status, x.error_bits, x.severity, x.port_9100_open, "
 	"       NULL, x.details_fingerprint, x.supplies_fingerprint, "
 	"       CASE WHEN x.sampled THEN now() END "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, vendor text, serial text, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, vendor text, serial text, "
 	"       firmware text, sys_name text, sys_descr text, page_count bigint, "
 	"       device_status smallint, printer_status smallint, error_bits integer, severity text, "
 	"       port_9100_open boolean, details_fingerprint bigint, supplies_fingerprint bigint, "
@@ -59,33 +59,33 @@ static const char details_sql[] =
 static const char port_sql[] =
 	"INSERT INTO printer_details AS p (device_id, port_9100_open) "
 	"SELECT x.id, x.port_9100_open "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, port_9100_open boolean) "
+	"FROM json_to_recordset($1::json) AS x(id bigint, port_9100_open boolean) "
 	"ON CONFLICT (device_id) DO UPDATE SET port_9100_open = EXCLUDED.port_9100_open";
 
 static const char foreign_sql[] =
 	"INSERT INTO printer_details AS p (device_id, foreign_mac) "
 	"SELECT x.id, x.foreign_mac::macaddr "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, foreign_mac text) "
+	"FROM json_to_recordset($1::json) AS x(id bigint, foreign_mac text) "
 	"ON CONFLICT (device_id) DO UPDATE SET foreign_mac = EXCLUDED.foreign_mac";
 
-/* A supply or colour the printer no longer reports goes ($1: the devices read, $2: what they
- * reported); the rest is upserted, writing only rows that changed (most do not between two
- * polls: no dead rows, no index churn, little WAL). */
+/* A supply or colour the printer no longer reports goes ($1: the devices read; $2, $3: the
+ * (device, supply index) or (device, colour) pairs they reported, as arrays side by side); the
+ * rest is upserted, writing only rows that changed (no dead rows, no index churn, little WAL). */
 static const char supplies_delete_sql[] =
 	"DELETE FROM printer_supplies s WHERE s.device_id = ANY ($1::bigint[]) AND NOT EXISTS ("
-	"  SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, supply_index integer) "
-	"  WHERE x.id = s.device_id AND x.supply_index = s.supply_index)";
+	"  SELECT 1 FROM unnest($2::bigint[], $3::integer[]) AS k(id, supply_index) "
+	"  WHERE k.id = s.device_id AND k.supply_index = s.supply_index)";
 static const char colours_delete_sql[] =
 	"DELETE FROM printer_colours c WHERE c.device_id = ANY ($1::bigint[]) AND NOT EXISTS ("
-	"  SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, colour text) "
-	"  WHERE x.id = c.device_id AND x.colour = c.colour)";
+	"  SELECT 1 FROM unnest($2::bigint[], $3::text[]) AS k(id, colour) "
+	"  WHERE k.id = c.device_id AND k.colour = c.colour)";
 
 static const char supplies_sql[] =
 	"INSERT INTO printer_supplies AS p (device_id, supply_index, description, type, class, unit, "
 	"       max_capacity, level, state, percent, fullness, colour, is_toner, is_receptacle) "
 	"SELECT x.id, x.supply_index, x.description, x.type, x.class, x.unit, x.max_capacity, "
 	"       x.level, x.state, x.percent, x.fullness, x.colour, x.is_toner, x.is_receptacle "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, supply_index integer, "
 	"       description text, type smallint, class text, unit smallint, max_capacity bigint, "
 	"       level bigint, state text, percent real, fullness real, colour text, "
 	"       is_toner boolean, is_receptacle boolean) "
@@ -104,7 +104,7 @@ static const char supplies_sql[] =
 static const char colours_sql[] =
 	"INSERT INTO printer_colours AS c (device_id, colour, percent, state, supply_index, name) "
 	"SELECT x.id, x.colour, x.percent, x.state, x.supply_index, x.name "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, colour text, percent real, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, colour text, percent real, "
 	"       state text, supply_index integer, name text) "
 	"ON CONFLICT (device_id, colour) DO UPDATE SET percent = EXCLUDED.percent, "
 	"       state = EXCLUDED.state, supply_index = EXCLUDED.supply_index, name = EXCLUDED.name "
@@ -117,7 +117,7 @@ static const char colours_sql[] =
 static const char supply_samples_sql[] =
 	"INSERT INTO supply_samples (device_id, supply_index, at, level, percent, state) "
 	"SELECT x.id, x.supply_index, now(), x.level, x.percent, x.state "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, supply_index integer, level bigint, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, supply_index integer, level bigint, "
 	"       percent real, state text, every boolean) "
 	"LEFT JOIN printer_supplies p ON p.device_id = x.id AND p.supply_index = x.supply_index "
 	"WHERE x.every OR p.device_id IS NULL OR p.level IS DISTINCT FROM x.level "
@@ -127,7 +127,7 @@ static const char supply_samples_sql[] =
 static const char device_samples_sql[] =
 	"INSERT INTO device_samples (device_id, at, up, latency_ms) "
 	"SELECT x.id, now(), x.up, x.latency_ms "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, up boolean, latency_ms real) "
+	"FROM json_to_recordset($1::json) AS x(id bigint, up boolean, latency_ms real) "
 	"ON CONFLICT DO NOTHING";
 
 /* Only rows whose values changed are sent, and only those are written (a healthy device's row
@@ -136,7 +136,7 @@ static const char device_samples_sql[] =
 static const char poll_state_sql[] =
 	"INSERT INTO device_poll_state AS s (device_id, failures, circuit, opened_at, updated_at) "
 	"SELECT x.id, x.failures, x.circuit, to_timestamp(x.opened_at), now() "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, failures integer, circuit text, "
+	"FROM json_to_recordset($1::json) AS x(id bigint, failures integer, circuit text, "
 	"       opened_at bigint) "
 	"ON CONFLICT (device_id) DO UPDATE SET failures = EXCLUDED.failures, "
 	"       circuit = EXCLUDED.circuit, opened_at = EXCLUDED.opened_at, updated_at = now() "
@@ -148,7 +148,7 @@ static const char events_sql[] =
 	"       trace_id) "
 	"SELECT x.type, x.severity, x.device_kind, x.device_id, x.store_id, x.message, "
 	"       coalesce(x.payload, '{}'::jsonb), $2::text "
-	"FROM jsonb_to_recordset($1::jsonb) AS x(type text, severity text, device_kind text, "
+	"FROM json_to_recordset($1::json) AS x(type text, severity text, device_kind text, "
 	"       device_id bigint, store_id bigint, message text, payload jsonb)";
 
 /* ---- building the rows ---- */
@@ -165,8 +165,11 @@ struct out {
 };
 
 struct rows {
-	struct out up, down, details, port, foreign, with_reading, supplies, colours,
-		supply_samples, device_samples, poll_state, events;
+	struct out up, down, details, port, foreign, supplies, colours, supply_samples,
+		device_samples, poll_state, events;
+	/* PostgreSQL array literals ("{…}"): the devices whose supplies are rewritten, and the
+	 * keys of the supplies and colours they reported. */
+	struct out rewritten, supply_ids, supply_indexes, colour_ids, colour_names;
 };
 
 static void obj_open(struct out *o)
@@ -230,6 +233,19 @@ static void put_bool(struct out *o, const char *k, bool present, bool v)
 {
 	key(o, k);
 	sbuf_puts(&o->b, !present ? "null" : v ? "true" : "false");
+}
+
+/* One more element of an array literal: a number, or a word that needs no quoting. */
+static void list_add_int(struct out *o, int64_t v)
+{
+	sbuf_printf(&o->b, "%s%" PRId64, o->rows++ > 0 ? "," : "", v);
+}
+
+static void list_add_word(struct out *o, const char *word)
+{
+	if (o->rows++ > 0)
+		sbuf_putc(&o->b, ',');
+	sbuf_puts(&o->b, word);
 }
 
 /* A new row of o that starts with the device's id. */
@@ -405,13 +421,14 @@ static void add_reading(struct rows *w, const struct printer_record *r)
 	}
 	if (!supplies_changed)
 		return;
-	sbuf_printf(&w->with_reading.b, "%s%" PRId64, w->with_reading.rows++ > 0 ? "," : "",
-		    r->device_id);
+	list_add_int(&w->rewritten, r->device_id);
 	for (size_t i = 0; i < p->n_supplies; i++) {
 		struct sink k = { .o = row_of(&w->supplies, r->device_id) };
 
 		supply_fields(&k, &p->supplies[i]);
 		obj_close(k.o);
+		list_add_int(&w->supply_ids, r->device_id);
+		list_add_int(&w->supply_indexes, p->supplies[i].index);
 	}
 	for (int c = 0; c < PRINTER_COLOUR_COUNT; c++)
 		if (p->colours[c].present) {
@@ -419,6 +436,8 @@ static void add_reading(struct rows *w, const struct printer_record *r)
 
 			colour_fields(&k, c, &p->colours[c]);
 			obj_close(k.o);
+			list_add_int(&w->colour_ids, r->device_id);
+			list_add_word(&w->colour_names, printer_colour_name((enum printer_colour)c));
 		}
 }
 
@@ -526,8 +545,17 @@ static void add_record(struct rows *w, const struct printer_record *r, struct ar
 	add_events(w, r, a);
 }
 
-/* The text of a statement's parameter ("[…]", or "{…}" for an id list); NULL when out of
- * memory. */
+/* An empty parameter in the batch's arena: a JSON array ('[') or an array literal ('{'). */
+static void start(struct out *o, char open, struct arena *a)
+{
+	sbuf_init(&o->b, a, 256u << 20);
+	sbuf_putc(&o->b, open);
+	o->rows = 0;
+	o->first = true;
+}
+
+/* The text of a statement's parameter ("[…]", or "{…}" for an array literal); NULL when
+ * out of memory. */
 static const char *finish(struct out *o, char close)
 {
 	sbuf_putc(&o->b, close);
@@ -552,17 +580,17 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 			 const char *trace_id, struct arena *a, struct err *e)
 {
 	struct rows w;
-	struct out *all[] = { &w.up, &w.down, &w.details, &w.port, &w.foreign, &w.with_reading,
-			      &w.supplies, &w.colours, &w.supply_samples, &w.device_samples,
-			      &w.poll_state, &w.events };
+	struct out *rows[] = { &w.up, &w.down, &w.details, &w.port, &w.foreign, &w.supplies,
+			       &w.colours, &w.supply_samples, &w.device_samples, &w.poll_state,
+			       &w.events },
+		   *lists[] = { &w.rewritten, &w.supply_ids, &w.supply_indexes, &w.colour_ids,
+				&w.colour_names };
 	int rc;
 
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-		sbuf_init(&all[i]->b, a, 256u << 20);
-		sbuf_putc(&all[i]->b, all[i] == &w.with_reading ? '{' : '[');
-		all[i]->rows = 0;
-		all[i]->first = true;
-	}
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		start(rows[i], '[', a);
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		start(lists[i], '{', a);
 	for (size_t i = 0; i < n; i++)
 		add_record(&w, &r[i], a);
 	if ((rc = run(db, up_sql, &w.up, 1, NULL, e)) != 0 ||
@@ -572,17 +600,19 @@ int printer_record_batch(struct db *db, const struct printer_record *r, size_t n
 	    (rc = run(db, foreign_sql, &w.foreign, 1, NULL, e)) != 0 ||
 	    (rc = run(db, supply_samples_sql, &w.supply_samples, 1, NULL, e)) != 0)
 		return rc;
-	if (w.with_reading.rows > 0) {
-		const char *ids = finish(&w.with_reading, '}');
-		const char *ps[2] = { ids, w.supplies.rows > 0 ? finish(&w.supplies, ']') : "[]" };
-		const char *pc[2] = { ids, w.colours.rows > 0 ? finish(&w.colours, ']') : "[]" };
+	if (w.rewritten.rows > 0) {
+		const char *ps[3] = { finish(&w.rewritten, '}'), finish(&w.supply_ids, '}'),
+				      finish(&w.supply_indexes, '}') };
+		const char *pc[3] = { ps[0], finish(&w.colour_ids, '}'),
+				      finish(&w.colour_names, '}') };
 
-		if (ids == NULL || ps[1] == NULL || pc[1] == NULL)
+		if (ps[0] == NULL || ps[1] == NULL || ps[2] == NULL || pc[1] == NULL ||
+		    pc[2] == NULL)
 			return err_set(e, ERR_NOMEM, "out of memory writing a batch's rows");
-		if ((rc = db_exec(db, supplies_delete_sql, 2, ps, NULL, e)) != 0 ||
-		    (rc = db_exec(db, colours_delete_sql, 2, pc, NULL, e)) != 0 ||
-		    (w.supplies.rows > 0 && (rc = db_exec(db, supplies_sql, 1, ps + 1, NULL, e)) != 0) ||
-		    (w.colours.rows > 0 && (rc = db_exec(db, colours_sql, 1, pc + 1, NULL, e)) != 0))
+		if ((rc = db_exec(db, supplies_delete_sql, 3, ps, NULL, e)) != 0 ||
+		    (rc = db_exec(db, colours_delete_sql, 3, pc, NULL, e)) != 0 ||
+		    (rc = run(db, supplies_sql, &w.supplies, 1, NULL, e)) != 0 ||
+		    (rc = run(db, colours_sql, &w.colours, 1, NULL, e)) != 0)
 			return rc;
 	}
 	if ((rc = run(db, device_samples_sql, &w.device_samples, 1, NULL, e)) != 0 ||

@@ -355,6 +355,17 @@ else
 		"$(psql_app "SELECT count(*) || ':' || max(supply_index) || ':' || max(level) FROM supply_samples
 		             WHERE device_id = $U AND at = (SELECT max(at) FROM supply_samples WHERE device_id = $U)")" "1:1:3"
 	expect_eq "and the stored supply shows it" "$(json '.supplies[] | select(.supply_index == 1) | .level')" 3
+	# The yellow cartridge leaves the supplies table: its row and its colour go, the rest stay.
+	gone=()
+	for column in 2 3 4 5 6 7 8 9; do gone+=("unset 127.1.0.6 1.3.6.1.2.1.43.11.1.1.$column.1.4"); done
+	"$SIM" --ctl "$T_TMP/sim.ctl" "${gone[@]}" >/dev/null
+	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
+	expect_eq "a supply no longer reported is gone, with its colour" \
+		"$(json '[([.supplies[].supply_index] | map(tostring) | join(",")), ([.colours[].colour] | join(","))] | @tsv')" \
+		"$(printf '1,2,3\tblack,cyan,magenta')"
+	expect_eq "the stored rows say the same" \
+		"$(psql_app "SELECT (SELECT string_agg(supply_index::text, ',' ORDER BY supply_index) FROM printer_supplies WHERE device_id = $U) || ' ' ||
+		             (SELECT count(*) FROM printer_colours WHERE device_id = $U)")" "1,2,3 3"
 fi
 
 # ---- poll now: Debian's snmpd ----
