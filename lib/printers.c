@@ -682,22 +682,30 @@ static int ref_from_row(struct arena *a, const PGresult *res, int64_t id,
 	return nomem ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
-int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_ref *ref,
-		    struct err *e)
+/* Run sql (about printer id, as $1: a SELECT or a DELETE … RETURNING of ref_from_row's
+ * columns) and read its reference into ref when ref is not NULL. */
+static int ref_by(struct db *db, struct arena *a, const char *sql, int64_t id,
+		  struct printers_ref *ref, struct err *e)
 {
 	char ids[24];
 	const char *p[1] = { id_text(id, ids) };
 	PGresult *res = NULL;
-	int rc = db_exec_found(db,
-			       "SELECT kind, name, address, coalesce(store_id, 0) FROM devices "
-			       "WHERE id = $1 AND kind IN " KINDS,
-			       1, p, &res, "printer", e);
+	int rc = db_exec_found(db, sql, 1, p, &res, "printer", e);
 
 	if (rc != 0)
 		return rc;
-	rc = ref_from_row(a, res, id, ref, e);
+	rc = ref != NULL ? ref_from_row(a, res, id, ref, e) : 0;
 	PQclear(res);
 	return rc;
+}
+
+int printers_ref_of(struct db *db, struct arena *a, int64_t id, struct printers_ref *ref,
+		    struct err *e)
+{
+	return ref_by(db, a,
+		      "SELECT kind, name, address, coalesce(store_id, 0) FROM devices "
+		      "WHERE id = $1 AND kind IN " KINDS,
+		      id, ref, e);
 }
 
 /* ---- history ---- */
@@ -997,17 +1005,8 @@ fail:
 int printers_delete(struct db *db, struct arena *a, int64_t id, struct printers_ref *ref,
 		    struct err *e)
 {
-	char ids[24];
-	const char *p[1] = { id_text(id, ids) };
-	PGresult *res = NULL;
-	int rc = db_exec_found(db,
-			       "DELETE FROM devices WHERE id = $1 AND kind IN " KINDS " "
-			       "RETURNING kind, name, address, coalesce(store_id, 0)",
-			       1, p, &res, "printer", e);
-
-	if (rc != 0)
-		return rc;
-	rc = ref != NULL ? ref_from_row(a, res, id, ref, e) : 0;
-	PQclear(res);
-	return rc;
+	return ref_by(db, a,
+		      "DELETE FROM devices WHERE id = $1 AND kind IN " KINDS " "
+		      "RETURNING kind, name, address, coalesce(store_id, 0)",
+		      id, ref, e);
 }
