@@ -339,8 +339,11 @@ else
 	NU=$(json '.supplies | length')
 	rows1=$(rows_of) samples1=$(samples_of) read1=$(read_at_of)
 	expect_eq "the first poll samples every supply" "$samples1" "$NU"
+	updated1=$(json .updated_at)
+	sleep 1 # updated_at has second precision
 	api POST "/api/v1/printers/$U/poll" "$OPERATOR" '{}'
 	expect_eq "a second poll reading the same values is up" "$(json .poll.up)" true
+	expect_eq "a poll does not count as a change of the printer (updated_at)" "$(json .updated_at)" "$updated1"
 	expect_eq "it rewrites neither details nor supplies" "$(rows_of)" "$rows1"
 	expect_eq "and adds no history" "$(samples_of)" "$samples1"
 	check "but the reading's time moves ($read1 → $(read_at_of))" test "$(read_at_of)" != "$read1"
@@ -366,6 +369,9 @@ else
 	expect_eq "the stored rows say the same" \
 		"$(psql_app "SELECT (SELECT string_agg(supply_index::text, ',' ORDER BY supply_index) FROM printer_supplies WHERE device_id = $U) || ' ' ||
 		             (SELECT count(*) FROM printer_colours WHERE device_id = $U)")" "1,2,3 3"
+	sleep 1 # updated_at has second precision
+	api PATCH "/api/v1/printers/$U" "$ADMIN" '{"name":"PRN sim renamed"}'
+	check "an edit does ($updated1 → $(json .updated_at))" test "$(json .updated_at)" != "$updated1"
 fi
 
 # ---- poll now: Debian's snmpd ----
