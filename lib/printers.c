@@ -888,6 +888,35 @@ fail:
 	return rc;
 }
 
+/* Which fields an update changes (PRINTERS_F_* bits): the stored base against the valid input. */
+static unsigned changes_of(const struct printers_input *base, const struct printers_valid *val)
+{
+	const struct printers_input *v = &val->v;
+	unsigned ch = 0;
+
+	if (!same(base->name, v->name))
+		ch |= PRINTERS_F_NAME;
+	if (!same(base->model, v->model))
+		ch |= PRINTERS_F_MODEL;
+	if (val->address_changed)
+		ch |= PRINTERS_F_ADDRESS;
+	if (!same(base->connection, v->connection))
+		ch |= PRINTERS_F_CONNECTION;
+	if (!same(base->host_pc, v->host_pc))
+		ch |= PRINTERS_F_HOST_PC;
+	if (base->store_id != v->store_id)
+		ch |= PRINTERS_F_STORE;
+	if (!same(base->snmp_version, v->snmp_version))
+		ch |= PRINTERS_F_SNMP_VERSION;
+	if (base->snmp_port != v->snmp_port)
+		ch |= PRINTERS_F_SNMP_PORT;
+	if (v->set & PRINTERS_F_COMMUNITY)
+		ch |= PRINTERS_F_COMMUNITY;
+	if (val->mac_changed)
+		ch |= PRINTERS_F_MAC;
+	return ch;
+}
+
 int printers_update(struct db *db, const struct config *cfg, struct arena *a, int64_t id,
 		    const struct printers_input *in, unsigned *changed, struct err *e)
 {
@@ -942,13 +971,16 @@ int printers_update(struct db *db, const struct config *cfg, struct arena *a, in
 		goto fail;
 	if (v->community != NULL && (rc = seal_community(cfg, v->community, a, &sealed, e)) != 0)
 		goto fail;
+	ch = changes_of(&base, &val);
 	store = store_param(v, sbuf);
 	snprintf(port, sizeof port, "%" PRId64, v->snmp_port);
 	{
-		const char *p[11] = { ids, v->name, v->model, v->address, v->mac, store,
+		const char *p[12] = { ids, v->name, v->model, v->address, v->mac, store,
 				      v->snmp_version, port,
 				      (v->set & PRINTERS_F_COMMUNITY) ? "true" : "false", sealed,
-				      val.address_changed || val.mac_changed ? "true" : "false" };
+				      val.address_changed || val.mac_changed ? "true" : "false",
+				      ch & (PRINTERS_F_CONNECTION | PRINTERS_F_HOST_PC) ? "true"
+											 : "false" };
 
 		rc = db_exec(db,
 			     "UPDATE devices SET name = $2, model = $3, address = $4, "
@@ -957,9 +989,12 @@ int printers_update(struct db *db, const struct config *cfg, struct arena *a, in
 			     "       snmp_community = CASE WHEN $9::boolean THEN $10::bytea "
 			     "                             ELSE snmp_community END, "
 			     "       mac_status = CASE WHEN $11::boolean THEN 'unknown' "
-			     "                         ELSE mac_status END "
+			     "                         ELSE mac_status END, "
+			     /* what lives in printer_details is part of the record too */
+			     "       updated_at = CASE WHEN $12::boolean THEN now() "
+			     "                         ELSE updated_at END "
 			     "WHERE id = $1",
-			     11, p, NULL, e);
+			     12, p, NULL, e);
 		if (rc != 0) {
 			rc = write_error(rc, v->address, e);
 			goto fail;
@@ -974,26 +1009,6 @@ int printers_update(struct db *db, const struct config *cfg, struct arena *a, in
 	}
 	if ((rc = db_commit(db, e)) != 0)
 		return rc;
-	if (!same(base.name, v->name))
-		ch |= PRINTERS_F_NAME;
-	if (!same(base.model, v->model))
-		ch |= PRINTERS_F_MODEL;
-	if (val.address_changed)
-		ch |= PRINTERS_F_ADDRESS;
-	if (!same(base.connection, v->connection))
-		ch |= PRINTERS_F_CONNECTION;
-	if (!same(base.host_pc, v->host_pc))
-		ch |= PRINTERS_F_HOST_PC;
-	if (base.store_id != v->store_id)
-		ch |= PRINTERS_F_STORE;
-	if (!same(base.snmp_version, v->snmp_version))
-		ch |= PRINTERS_F_SNMP_VERSION;
-	if (base.snmp_port != v->snmp_port)
-		ch |= PRINTERS_F_SNMP_PORT;
-	if (v->set & PRINTERS_F_COMMUNITY)
-		ch |= PRINTERS_F_COMMUNITY;
-	if (val.mac_changed)
-		ch |= PRINTERS_F_MAC;
 	if (changed != NULL)
 		*changed = ch;
 	return 0;

@@ -104,6 +104,15 @@ expect_eq "a USB label printer without an address: 201" "$STATUS" 201
 USB=$(json .id)
 expect_eq "its connection, host PC, no address, default community" "$(json '[.kind, .connection, .host_pc, (.address // "null"), .community_set] | @tsv')" \
 	"$(printf 'label_printer\tusb\tkassa-3\tnull\tfalse')"
+# updated_at: an edit kept beside the devices row (the host PC) counts; one that changes nothing
+# does not.
+psql_app "UPDATE devices SET updated_at = now() - interval '1 day' WHERE id = $USB" >/dev/null
+api PATCH "/api/v1/printers/$USB" "$ADMIN" '{"host_pc":"kassa-3"}'
+expect_eq "a PATCH that changes nothing leaves updated_at" \
+	"$(psql_app "SELECT updated_at < now() - interval '1 hour' FROM devices WHERE id = $USB")" t
+api PATCH "/api/v1/printers/$USB" "$ADMIN" '{"host_pc":"kassa-4"}'
+expect_eq "a new host PC moves it" \
+	"$(psql_app "SELECT updated_at > now() - interval '1 minute' FROM devices WHERE id = $USB")" t
 
 # ---- duplicates and bad input ----
 api POST /api/v1/printers "$ADMIN" '{"name":"dup","address":"127.1.0.5"}'
