@@ -120,6 +120,10 @@ login "  $VIEWER_EMAIL  " "$PW"
 expect_eq "blanks around the email are ignored" "$STATUS" 200
 login "$(printf '%s' "$VIEWER_EMAIL" | tr a-z A-Z)" "$PW"
 expect_eq "the email is matched ignoring case" "$STATUS" 200
+psql_app "UPDATE users SET updated_at = now() - interval '1 day', last_login_at = NULL WHERE email = '$VIEWER_EMAIL'" >/dev/null
+login "$VIEWER_EMAIL" "$PW"
+expect_eq "a sign-in sets last_login_at but does not count as a change of the user (updated_at)" \
+	"$(psql_app "SELECT last_login_at IS NOT NULL AND updated_at < now() - interval '1 hour' FROM users WHERE email = '$VIEWER_EMAIL'")" t
 http POST /api/v1/auth/login -H 'Content-Type: application/json' --data "{\"email\":\"$VIEWER_EMAIL\"}"
 expect_eq "a login without a password is 422" "$STATUS" 422
 expect_eq "with validation_failed" "$(json .error.code)" validation_failed

@@ -227,10 +227,16 @@ api_json PATCH "/api/v1/stores/$ID" "$ADMIN" '{"name":"Тверская, 14"}'
 expect_eq "PATCH with a name answers 200" "$STATUS" 200
 expect_eq "the name changed, nothing else" "$(json '[.code, .name, (.subnets | join(" ")), .notes] | join("|")')" \
 	"$CODE|Тверская, 14|10.20.1.0/24 192.168.5.0/28|Ключ у охраны"
+psql_app "UPDATE stores SET updated_at = now() - interval '1 day' WHERE id = $ID" >/dev/null
 api_json PATCH "/api/v1/stores/$ID" "$ADMIN" '{"subnets":["10.20.1.0/24","10.20.2.0/23"],"notes":null}'
 expect_eq "PATCH subnets and null notes" "$STATUS" 200
 expect_eq "the subnets are replaced, the notes cleared" "$(json '[(.subnets | join(" ")), .notes] | join("|")')" \
 	"10.20.1.0/24 10.20.2.0/23|"
+expect_eq "a change moves updated_at" "$(psql_app "SELECT updated_at > now() - interval '1 minute' FROM stores WHERE id = $ID")" t
+psql_app "UPDATE stores SET updated_at = now() - interval '1 day' WHERE id = $ID" >/dev/null
+api_json PATCH "/api/v1/stores/$ID" "$ADMIN" '{"name":"Тверская, 14"}'
+expect_eq "a PATCH that changes nothing leaves it" \
+	"$(psql_app "SELECT updated_at < now() - interval '1 hour' FROM stores WHERE id = $ID")" t
 api_json PATCH "/api/v1/stores/$ID" "$ADMIN" '{"subnets":["10.20.1.5/24"]}'
 expect_error "PATCH with host bits" 422 validation_failed 'did you mean 10\.20\.1\.0/24'
 api_json PATCH "/api/v1/stores/$ID" "$ADMIN" "{\"code\":\"mck-$R\"}"
