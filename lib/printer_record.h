@@ -1,8 +1,9 @@
 /*
- * printer_record — write the outcome of a round of printer polls to PostgreSQL, set-based:
- * about a dozen statements per batch whatever its size (each statement takes the whole batch
- * as one JSON parameter), inside the caller's transaction. A 10,000-printer poll-all is then
- * a few hundred statements and one commit per batch, not tens of thousands of round trips.
+ * printer_record — write the outcome of a round of printer polls to PostgreSQL, set-based: at
+ * most a dozen statements per batch whatever its size (each takes the batch's rows as one JSON
+ * parameter, or keys as arrays), only those with rows to write (a steady batch: two), inside
+ * the caller's transaction. A 10,000-printer poll-all is then a few dozen statements and one
+ * commit per batch, not tens of thousands of round trips.
  *
  * Per record (what lib/printer_check decided):
  *   RECORD_UP        the printer answered: devices online (model, MAC adopted when asked,
