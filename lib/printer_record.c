@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- the statements: $1 is always a JSON array of rows ---- */
+/* ---- the statements: $1 is a JSON array of rows (the deletes take arrays of keys) ---- */
 
 static const char up_sql[] =
 	"UPDATE devices d SET state = 'online', last_polled_at = now(), last_seen_at = now(), "
