@@ -160,6 +160,14 @@ sim_ctl() {
 	"$SIM" --ctl "$T_TMP/sim.ctl" "$@" >/dev/null
 }
 
+# skip_without_snmprec: end the suite as skipped (TAP) when the snmprec fixtures are missing.
+skip_without_snmprec() {
+	if [ -z "$SNMPREC_DIR" ] || [ ! -f "$SNMPREC_DIR/hp_color-laserjet-pro-m252dw.snmprec" ]; then
+		echo "1..0 # SKIP no snmprec fixtures (set SNMPREC_DIR; expected tests/fixtures/snmprec)"
+		exit 0
+	fi
+}
+
 # stop_pids: stop (TERM) and reap every process in PIDS; for the suite's EXIT trap.
 stop_pids() {
 	local p

@@ -26,9 +26,7 @@ BODIES="$T_TMP/bodies"
 : >"$BODIES"
 
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT

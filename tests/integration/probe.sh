@@ -39,9 +39,7 @@ PIDS=()
 SD=""
 
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	[ -n "$SD" ] && rm -rf "$SD"
 	rm -rf "$T_TMP"
 }

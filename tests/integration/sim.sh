@@ -20,17 +20,12 @@ mkdir -p "$SNMP_PERSISTENT_DIR/cert_indexes" # else net-snmp says "Created direc
 PIDS=()
 
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
 
-if [ -z "$SNMPREC_DIR" ] || [ ! -f "$SNMPREC_DIR/hp_color-laserjet-pro-m252dw.snmprec" ]; then
-	echo "1..0 # SKIP no snmprec fixtures (set SNMPREC_DIR; expected tests/fixtures/snmprec)"
-	exit 0
-fi
+skip_without_snmprec
 for tool in snmpget snmpwalk snmpbulkwalk snmpbulkget snmpset python3; do
 	if ! command -v "$tool" >/dev/null; then
 		not_ok "$tool is installed (Debian package snmp: make deps-test)"

@@ -22,17 +22,12 @@ SUPPLIES=1.3.6.1.2.1.43.11.1.1
 PIDS=()
 
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
 
-if [ -z "$SNMPREC_DIR" ] || [ ! -f "$SNMPREC_DIR/hp_color-laserjet-pro-m252dw.snmprec" ]; then
-	echo "1..0 # SKIP no snmprec fixtures (set SNMPREC_DIR; expected tests/fixtures/snmprec)"
-	exit 0
-fi
+skip_without_snmprec
 check "snmp-run is built ($RUN)" test -x "$RUN"
 check "the simulator is built ($SIM)" test -x "$SIM"
 

@@ -27,10 +27,8 @@ PW="Tasks-Test-Pass-$$"
 PIDS=()
 
 cleanup() {
-	local p
 	release_lock
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	stop_pids
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
